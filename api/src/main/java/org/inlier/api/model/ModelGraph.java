@@ -1,0 +1,25 @@
+package org.inlier.api.model;
+
+import java.util.List;
+import java.util.Objects;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * A built model: its SameDiff graph and the names of the variables the stages need.
+ *
+ * @param sd           the graph, with trainable variables initialised
+ * @param placeholders the placeholders a batch must feed, in the order {@link ModelFamily#batch} fills them
+ * @param loss         the scalar training loss
+ * @param output       the model's main output (logits, or the last hidden state of an encoder)
+ * @param norms        every LayerNorm with the weights that consume its output
+ */
+public record ModelGraph(SameDiff sd, List<String> placeholders, String loss, String output, List<NormLink> norms) {
+
+    public ModelGraph {
+        Objects.requireNonNull(sd, "sd");
+        placeholders = List.copyOf(placeholders);
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(output, "output");
+        norms = List.copyOf(norms);
+    }
+}
