@@ -1,0 +1,42 @@
+package org.inlier.runtime.model;
+
+import java.util.Map;
+import org.inlier.api.quant.QuantParams;
+import org.inlier.api.quant.Quantizer;
+import org.inlier.api.site.QuantizationSite;
+import org.inlier.api.site.SiteInstrumentation;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** Inserts fake quantization at the sites that have frozen parameters; other sites stay in float. */
+public final class FakeQuantSites implements SiteInstrumentation {
+
+    private final Quantizer quantizer;
+    private final Map<String, QuantParams> params;
+    private final boolean straightThrough;
+
+    /**
+     * @param quantizer       the quantizer to insert
+     * @param params          frozen parameters by site name
+     * @param straightThrough whether gradients pass through the rounding (training) or not (inference)
+     */
+    public FakeQuantSites(Quantizer quantizer, Map<String, QuantParams> params, boolean straightThrough) {
+        this.quantizer = quantizer;
+        this.params = Map.copyOf(params);
+        this.straightThrough = straightThrough;
+    }
+
+    @Override
+    public SDVariable activation(QuantizationSite site, SDVariable x) {
+        return quantize(site, x);
+    }
+
+    @Override
+    public SDVariable weight(QuantizationSite site, SDVariable w) {
+        return quantize(site, w);
+    }
+
+    private SDVariable quantize(QuantizationSite site, SDVariable x) {
+        QuantParams p = params.get(site.name());
+        return p == null ? x : quantizer.fakeQuantize(x, p, straightThrough);
+    }
+}

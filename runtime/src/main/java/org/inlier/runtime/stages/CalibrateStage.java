@@ -1,0 +1,120 @@
+package org.inlier.runtime.stages;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.inlier.api.data.Split;
+import org.inlier.api.model.ModelGraph;
+import org.inlier.api.plugin.OptionSpec;
+import org.inlier.api.plugin.PluginKind;
+import org.inlier.api.quant.QuantParams;
+import org.inlier.api.quant.Range;
+import org.inlier.api.quant.RangeEstimator;
+import org.inlier.api.quant.RangeObserver;
+import org.inlier.api.site.QuantizationSite;
+import org.inlier.api.site.SiteInstrumentation;
+import org.inlier.runtime.config.PluginRef;
+import org.inlier.runtime.config.StageConfig;
+import org.inlier.runtime.model.SiteRecorder;
+import org.inlier.runtime.quant.QuantizationPlan;
+import org.inlier.runtime.store.AtomicFiles;
+import org.inlier.runtime.train.TokenWindows;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Runs calibration batches from the training split through the floating-point model with a
+ * range observer at every activation site the quantization plan selects, and saves the ranges
+ * to {@code calibration.json}.
+ */
+public final class CalibrateStage implements Stage {
+
+    /** Keeps calibration batches apart from training batches of the same seed. */
+    private static final long CALIBRATION_STREAM = 0x5eed_ca1bL;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Override
+    public String name() {
+        return "calibrate";
+    }
+
+    @Override
+    public String description() {
+        return "observe activation ranges on calibration batches";
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return List.of(
+                OptionSpec.integer("batches", 16, 1, 100_000, "calibration batches"),
+                OptionSpec.integer("batch", 16, 1, 4096, "windows per calibration batch"));
+    }
+
+    @Override
+    public Map<String, PluginSlot> pluginSlots() {
+        return Map.of("estimator", new PluginSlot(PluginKind.RANGE_ESTIMATOR, "min-max"));
+    }
+
+    @Override
+    public void run(RunContext run, StageConfig config) throws Exception {
+        if (!run.hasWeights()) {
+            throw new IllegalStateException("calibrate needs a model: put a train stage before it");
+        }
+        QuantizationPlan plan = QuantizationPlan.of(run.config(), run.registry());
+        PluginRef estimatorRef = config.plugin("estimator");
+        RangeEstimator estimator = run.registry().require(PluginKind.RANGE_ESTIMATOR, estimatorRef.id(), RangeEstimator.class);
+
+        SiteRecorder recorder = new SiteRecorder(SiteInstrumentation.NONE);
+        ModelGraph model = run.buildModel(recorder, false);
+        Map<String, QuantizationSite> sites = new LinkedHashMap<>();
+        Map<String, String> variables = new LinkedHashMap<>();
+        Map<String, RangeObserver> observers = new LinkedHashMap<>();
+        for (Map.Entry<QuantizationSite, SDVariable> e : recorder.sites().entrySet()) {
+            QuantizationSite site = e.getKey();
+            if (!site.isWeight() && plan.profile().selects(site)) {
+                sites.put(site.name(), site);
+                variables.put(site.name(), e.getValue().name());
+                observers.put(site.name(), estimator.observer(plan.schemeFor(site), plan.quantizer(), estimatorRef.options()));
+            }
+        }
+
+        int seq = run.family().sequenceLength(run.config().model().options());
+        TokenWindows windows = new TokenWindows(run.corpus().tokens(Split.TRAIN), seq + 1);
+        Random random = new Random(run.config().seed() ^ CALIBRATION_STREAM);
+        int batches = config.options().getInt("batches");
+        List<String> fetch = new ArrayList<>(variables.values());
+        for (int b = 0; b < batches; b++) {
+            Map<String, INDArray> feeds = run.family().batch(windows.random(config.options().getInt("batch"), random),
+                    run.config().model().options(), run.corpus().tokenizer().vocabSize(), false, random);
+            Map<String, INDArray> values = model.sd().output(feeds, fetch);
+            for (Map.Entry<String, String> site : variables.entrySet()) {
+                INDArray x = values.get(site.getValue());
+                if (x.isInfinite().any() || x.isNaN().any()) {
+                    throw new IllegalStateException("calibration batch " + (b + 1) + " has NaN or infinite values at site '"
+                            + site.getKey() + "'");
+                }
+                observers.get(site.getKey()).observe(x);
+            }
+            run.events().emit("progress", Map.of("stage", name(), "step", b + 1, "steps", batches));
+        }
+
+        Map<String, Range> ranges = new LinkedHashMap<>();
+        Map<String, Object> file = new LinkedHashMap<>();
+        for (Map.Entry<String, RangeObserver> e : observers.entrySet()) {
+            Range range = e.getValue().range();
+            ranges.put(e.getKey(), range);
+            QuantParams params = plan.quantizer().params(plan.schemeFor(sites.get(e.getKey())), range);
+            file.put(e.getKey(), Map.of("min", range.min(), "max", range.max(), "scale", params.scale(), "zero_point", params.zeroPoint()));
+        }
+        run.activationRanges(ranges);
+        AtomicFiles.write(run.dir().resolve("calibration.json"), JSON.writeValueAsBytes(file));
+        run.report().values("calibration", Map.of("estimator", estimatorRef.id(), "batches", batches, "sites", ranges.size(),
+                "scheme", plan.activations().bits() + "-bit " + (plan.activations().symmetric() ? "symmetric" : "asymmetric")
+                        + " per " + plan.activations().granularity().name().toLowerCase()));
+    }
+}

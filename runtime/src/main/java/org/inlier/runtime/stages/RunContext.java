@@ -1,0 +1,176 @@
+package org.inlier.runtime.stages;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.inlier.api.attention.AttentionVariant;
+import org.inlier.api.data.Corpus;
+import org.inlier.api.data.DataContext;
+import org.inlier.api.data.Dataset;
+import org.inlier.api.model.ModelFamily;
+import org.inlier.api.model.ModelGraph;
+import org.inlier.api.model.ModelSpec;
+import org.inlier.api.plugin.PluginKind;
+import org.inlier.api.quant.QuantParams;
+import org.inlier.api.quant.Range;
+import org.inlier.runtime.config.PipelineConfig;
+import org.inlier.runtime.model.SiteRecorder;
+import org.inlier.runtime.plugins.PluginRegistry;
+import org.inlier.runtime.report.RunReport;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The state of one run, shared by its stages in order: the pipeline, the resolved plugins, the
+ * data, the current weights, calibration ranges and quantization parameters, and the report.
+ */
+public final class RunContext {
+
+    private final String runId;
+    private final Path dir;
+    private final Path cacheDir;
+    private final PipelineConfig config;
+    private final PluginRegistry registry;
+    private final RunEvents events;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final RunReport report;
+
+    private Corpus corpus;
+    private Map<String, INDArray> weights;
+    private Map<String, Range> activationRanges = Map.of();
+    private Map<String, QuantParams> quantParams = Map.of();
+
+    /**
+     * @param runId    the run's id
+     * @param dir      the run's folder in the run store
+     * @param cacheDir where data sets keep downloads between runs
+     * @param config   the validated pipeline
+     * @param registry the loaded plugins
+     * @param events   where progress and results go
+     */
+    public RunContext(String runId, Path dir, Path cacheDir, PipelineConfig config, PluginRegistry registry, RunEvents events) {
+        this.runId = runId;
+        this.dir = dir;
+        this.cacheDir = cacheDir;
+        this.config = config;
+        this.registry = registry;
+        this.events = events;
+        this.report = new RunReport(runId, config);
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    /** The run's folder. */
+    public Path dir() {
+        return dir;
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
+    public PluginRegistry registry() {
+        return registry;
+    }
+
+    public RunEvents events() {
+        return events;
+    }
+
+    public RunReport report() {
+        return report;
+    }
+
+    /** Asks the run to stop at the next step boundary. */
+    public void cancel() {
+        cancelled.set(true);
+    }
+
+    /** Whether the run was asked to stop. */
+    public boolean isCancelled() {
+        return cancelled.get();
+    }
+
+    /** The pipeline's model family. */
+    public ModelFamily family() {
+        return registry.require(PluginKind.MODEL_FAMILY, config.model().id(), ModelFamily.class);
+    }
+
+    /** The data, loaded on first use. */
+    public synchronized Corpus corpus() {
+        if (corpus == null) {
+            Dataset dataset = registry.require(PluginKind.DATASET, config.data().id(), Dataset.class);
+            corpus = dataset.load(config.data().options(), new DataContext(cacheDir, events::log));
+            events.log("data: " + corpus.description());
+        }
+        return corpus;
+    }
+
+    /**
+     * Builds the pipeline's model with the given instrumentation, loaded with the current weights
+     * (freshly initialised if there are none yet).
+     *
+     * @param sites    records the sites and applies what the stage needs there
+     * @param training whether to build the training graph (dropout on)
+     */
+    public ModelGraph buildModel(SiteRecorder sites, boolean training) {
+        AttentionVariant attention = registry.require(PluginKind.ATTENTION_VARIANT, config.attention().id(), AttentionVariant.class);
+        ModelGraph model = family().build(new ModelSpec(config.model().options(), corpus().tokenizer().vocabSize(), attention,
+                config.attention().options(), sites, config.seed(), training));
+        if (weights != null) {
+            for (SDVariable v : model.sd().variables()) {
+                if (v.getVariableType() == VariableType.VARIABLE) {
+                    INDArray w = weights.get(v.name());
+                    if (w == null) {
+                        throw new IllegalStateException("the trained weights have no variable '" + v.name() + "'");
+                    }
+                    v.setArray(w.dup());
+                }
+            }
+        }
+        return model;
+    }
+
+    /** Keeps a model's trainable variables as the run's current weights. */
+    public void keepWeights(ModelGraph model) {
+        Map<String, INDArray> copy = new LinkedHashMap<>();
+        for (SDVariable v : model.sd().variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                copy.put(v.name(), v.getArr().dup());
+            }
+        }
+        weights = copy;
+    }
+
+    /** Whether a model has been trained or loaded in this run. */
+    public boolean hasWeights() {
+        return weights != null;
+    }
+
+    /** The current weights by variable name (read-only use). */
+    public Map<String, INDArray> weights() {
+        return weights == null ? Map.of() : weights;
+    }
+
+    public Map<String, Range> activationRanges() {
+        return activationRanges;
+    }
+
+    public void activationRanges(Map<String, Range> ranges) {
+        this.activationRanges = new HashMap<>(ranges);
+    }
+
+    /** The frozen quantization parameters by site, empty before the quantize stage. */
+    public Map<String, QuantParams> quantParams() {
+        return quantParams;
+    }
+
+    public void quantParams(Map<String, QuantParams> params) {
+        this.quantParams = new HashMap<>(params);
+    }
+}

@@ -1,0 +1,21 @@
+package org.inlier.runtime.stages;
+
+import java.util.Map;
+
+/** Where stages report progress, metrics and results (the event bus and the run's events.jsonl). */
+@FunctionalInterface
+public interface RunEvents {
+
+    /**
+     * Emits an event.
+     *
+     * @param type the event type, e.g. {@code progress}, {@code log}, {@code stage.finished}
+     * @param data the event's fields (JSON-compatible values)
+     */
+    void emit(String type, Map<String, Object> data);
+
+    /** Emits a one-line log message. */
+    default void log(String message) {
+        emit("log", Map.of("message", message));
+    }
+}

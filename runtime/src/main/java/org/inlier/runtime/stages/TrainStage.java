@@ -1,0 +1,207 @@
+package org.inlier.runtime.stages;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.inlier.api.data.Split;
+import org.inlier.api.model.ModelGraph;
+import org.inlier.api.model.NormLink;
+import org.inlier.api.plugin.OptionSpec;
+import org.inlier.api.plugin.Options;
+import org.inlier.api.site.SiteInstrumentation;
+import org.inlier.runtime.config.StageConfig;
+import org.inlier.runtime.model.Checkpoint;
+import org.inlier.runtime.model.SiteRecorder;
+import org.inlier.runtime.train.AdamW;
+import org.inlier.runtime.train.LearningRateSchedule;
+import org.inlier.runtime.train.TokenWindows;
+import org.inlier.runtime.train.TrainingDivergedException;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Trains the model from scratch (or resumes from the run's last checkpoint): AdamW, warmup and
+ * decay, gradient clipping by global norm, checkpoints every N steps, and a stop with the last
+ * good checkpoint kept if the loss becomes NaN or infinite.
+ */
+public final class TrainStage implements Stage {
+
+    /** The last checkpoint of a run; a new one replaces it atomically. */
+    public static final String CHECKPOINT = "checkpoints/last.zip";
+
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String description() {
+        return "train the model on the data set's training split";
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return List.of(
+                OptionSpec.integer("steps", 1000, 1, 10_000_000, "optimiser steps"),
+                OptionSpec.integer("batch", 16, 1, 4096, "windows per step"),
+                OptionSpec.number("lr", 1e-3, 0, 10, "peak learning rate"),
+                OptionSpec.integer("warmup", 100, 0, 10_000_000, "linear warmup steps"),
+                OptionSpec.choice("schedule", "cosine", List.of("cosine", "linear", "constant"), "decay after warmup"),
+                OptionSpec.number("min_lr_ratio", 0.1, 0, 1, "final learning rate as a fraction of the peak"),
+                OptionSpec.number("weight_decay", 0.01, 0, 10, "decoupled weight decay of weight matrices"),
+                OptionSpec.bool("decay_norm_gamma", false, "also decay LayerNorm gamma (reduces outliers, per the paper)"),
+                OptionSpec.number("grad_clip", 1.0, 0, 1e6, "clip the global gradient norm to this; 0 = off"),
+                OptionSpec.number("beta1", 0.9, 0, 0.999999, "Adam first-moment decay"),
+                OptionSpec.number("beta2", 0.99, 0, 0.999999, "Adam second-moment decay"),
+                OptionSpec.number("epsilon", 1e-8, 0, 1, "Adam epsilon"),
+                OptionSpec.integer("checkpoint_every", 200, 1, 10_000_000, "steps between checkpoints"),
+                OptionSpec.integer("log_every", 10, 1, 10_000_000, "steps between progress events"));
+    }
+
+    @Override
+    public Map<String, PluginSlot> pluginSlots() {
+        return Map.of();
+    }
+
+    @Override
+    public void run(RunContext run, StageConfig config) {
+        Options o = config.options();
+        int steps = o.getInt("steps");
+        int batch = o.getInt("batch");
+        int seq = run.family().sequenceLength(run.config().model().options());
+        TokenWindows windows = new TokenWindows(run.corpus().tokens(Split.TRAIN), seq + 1);
+        ModelGraph model = run.buildModel(new SiteRecorder(SiteInstrumentation.NONE), true);
+
+        Map<String, INDArray> params = trainableArrays(model);
+        AdamW optimiser = new AdamW(o.getDouble("beta1"), o.getDouble("beta2"), o.getDouble("epsilon"),
+                o.getDouble("weight_decay"), decayed(model, params, o.getBoolean("decay_norm_gamma")));
+        LearningRateSchedule schedule = new LearningRateSchedule(o.getDouble("lr"), o.getInt("warmup"), steps,
+                o.getString("schedule"), o.getDouble("min_lr_ratio"));
+        Path checkpointFile = run.dir().resolve(CHECKPOINT);
+        int start = resume(run, checkpointFile, params, optimiser);
+
+        long tokensPerStep = (long) batch * seq;
+        long began = System.nanoTime();
+        double loss = Double.NaN;
+        int lastGood = start;
+        for (int step = start; step < steps; step++) {
+            if (run.isCancelled()) {
+                run.events().log("train: cancelled at step " + step + "; last checkpoint at step " + lastGood);
+                return;
+            }
+            // A fresh Random per step makes the batch order reproducible across resumes.
+            Map<String, INDArray> feeds = run.family().batch(windows.random(batch, new Random(run.config().seed() * 1_000_003L + step)),
+                    run.config().model().options(), run.corpus().tokenizer().vocabSize(), true, new Random(step));
+            OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(model.loss()), params.keySet());
+            loss = result.getOutputs().get(model.loss()).getDouble(0);
+            if (!Double.isFinite(loss)) {
+                throw new TrainingDivergedException("train: loss became " + loss + " at step " + (step + 1)
+                        + "; stopped. The last good checkpoint (step " + lastGood + ") is kept at " + checkpointFile);
+            }
+            Map<String, INDArray> grads = result.getGradients();
+            double norm = clip(grads, o.getDouble("grad_clip"));
+            double lr = schedule.at(step);
+            optimiser.update(params, grads, lr);
+
+            int done = step + 1;
+            if (done % o.getInt("checkpoint_every") == 0 || done == steps) {
+                save(checkpointFile, done, loss, params, optimiser);
+                lastGood = done;
+            }
+            if (done % o.getInt("log_every") == 0 || done == steps) {
+                double seconds = (System.nanoTime() - began) / 1e9;
+                double tokensPerSecond = tokensPerStep * (done - start) / seconds;
+                Map<String, Object> progress = new LinkedHashMap<>();
+                progress.put("stage", name());
+                progress.put("step", done);
+                progress.put("steps", steps);
+                progress.put("loss", loss);
+                progress.put("lr", lr);
+                progress.put("grad_norm", norm);
+                progress.put("tokens_per_s", tokensPerSecond);
+                progress.put("eta_s", (steps - done) * seconds / (done - start));
+                run.events().emit("progress", progress);
+                run.report().row("training curve", Map.of("step", done, "loss", loss, "lr", lr));
+            }
+        }
+        run.keepWeights(model);
+        double seconds = (System.nanoTime() - began) / 1e9;
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("steps", steps);
+        summary.put("resumed_from_step", start);
+        summary.put("final_loss", loss);
+        summary.put("tokens_seen", tokensPerStep * steps);
+        summary.put("tokens_per_s", seconds > 0 ? tokensPerStep * (steps - start) / seconds : 0.0);
+        summary.put("seconds", seconds);
+        summary.put("parameters", params.values().stream().mapToLong(INDArray::length).sum());
+        run.report().values("training", summary);
+    }
+
+    private static Map<String, INDArray> trainableArrays(ModelGraph model) {
+        Map<String, INDArray> params = new LinkedHashMap<>();
+        for (SDVariable v : model.sd().variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                params.put(v.name(), v.getArr());
+            }
+        }
+        return params;
+    }
+
+    /** Weight matrices decay; biases, LayerNorm β and (unless asked) γ do not. */
+    private static Set<String> decayed(ModelGraph model, Map<String, INDArray> params, boolean decayGamma) {
+        Set<String> decayed = new HashSet<>();
+        params.forEach((name, p) -> {
+            if (p.rank() >= 2) {
+                decayed.add(name);
+            }
+        });
+        if (decayGamma) {
+            model.norms().stream().map(NormLink::gamma).forEach(decayed::add);
+        }
+        return decayed;
+    }
+
+    /** Scales gradients so their global L2 norm is at most {@code max}; returns the norm before clipping. */
+    private static double clip(Map<String, INDArray> grads, double max) {
+        double sumSquares = 0;
+        for (INDArray g : grads.values()) {
+            double n = g.norm2Number().doubleValue();
+            sumSquares += n * n;
+        }
+        double norm = Math.sqrt(sumSquares);
+        if (max > 0 && norm > max) {
+            grads.values().forEach(g -> g.muli(max / norm));
+        }
+        return norm;
+    }
+
+    private static int resume(RunContext run, Path file, Map<String, INDArray> params, AdamW optimiser) {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        Checkpoint checkpoint = Checkpoint.load(file);
+        checkpoint.arrays().get("params").forEach((name, array) -> {
+            INDArray p = params.get(name);
+            if (p == null) {
+                throw new IllegalStateException("checkpoint " + file + " holds '" + name + "', which this model does not have");
+            }
+            p.assign(array);
+        });
+        int step = ((Number) checkpoint.state().get("step")).intValue();
+        optimiser.restore(step, checkpoint.arrays().getOrDefault("adam.m", Map.of()), checkpoint.arrays().getOrDefault("adam.v", Map.of()));
+        run.events().log("train: resumed from " + file + " at step " + step);
+        return step;
+    }
+
+    private static void save(Path file, int step, double loss, Map<String, INDArray> params, AdamW optimiser) {
+        new Checkpoint(Map.of("step", step, "loss", loss),
+                Map.of("params", params, "adam.m", optimiser.firstMoments(), "adam.v", optimiser.secondMoments())).save(file);
+    }
+}
