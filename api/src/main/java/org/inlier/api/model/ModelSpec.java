@@ -14,9 +14,10 @@ import org.inlier.api.site.SiteInstrumentation;
  * @param attentionOptions the variant's validated options
  * @param sites            the hook called at every quantization site
  * @param seed             seed for weight initialisation
+ * @param training         whether to build the training graph (with dropout) or the inference graph
  */
 public record ModelSpec(Options options, int vocabSize, AttentionVariant attention, Options attentionOptions,
-                        SiteInstrumentation sites, long seed) {
+                        SiteInstrumentation sites, long seed, boolean training) {
 
     public ModelSpec {
         Objects.requireNonNull(options, "options");
