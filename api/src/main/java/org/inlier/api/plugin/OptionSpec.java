@@ -54,6 +54,11 @@ public record OptionSpec(String name, OptionType type, Object defaultValue, Doub
         return new OptionSpec(name, OptionType.STRING, defaultValue, null, null, List.of(), defaultValue == null, description);
     }
 
+    /** A free-text option the pipeline must set. */
+    public static OptionSpec requiredString(String name, String description) {
+        return new OptionSpec(name, OptionType.STRING, null, null, null, List.of(), false, description);
+    }
+
     /** One of a fixed set of values. */
     public static OptionSpec choice(String name, String defaultValue, List<String> choices, String description) {
         return new OptionSpec(name, OptionType.CHOICE, defaultValue, null, null, choices, false, description);
