@@ -23,6 +23,18 @@ public record QuantParams(QuantScheme scheme, double[] scale, long[] zeroPoint) 
         zeroPoint = zeroPoint.clone();
     }
 
+    /** Scales (a copy: frozen parameters must not change). */
+    @Override
+    public double[] scale() {
+        return scale.clone();
+    }
+
+    /** Zero-points (a copy). */
+    @Override
+    public long[] zeroPoint() {
+        return zeroPoint.clone();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof QuantParams p && scheme.equals(p.scheme) && Arrays.equals(scale, p.scale)

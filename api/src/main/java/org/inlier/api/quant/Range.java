@@ -18,6 +18,18 @@ public record Range(double[] min, double[] max) {
         max = max.clone();
     }
 
+    /** Lower bounds (a copy: records are shared between stages and must not change). */
+    @Override
+    public double[] min() {
+        return min.clone();
+    }
+
+    /** Upper bounds (a copy). */
+    @Override
+    public double[] max() {
+        return max.clone();
+    }
+
     /** A single per-tensor range. */
     public static Range of(double min, double max) {
         return new Range(new double[] {min}, new double[] {max});
