@@ -1,0 +1,44 @@
+package org.inlier.shell;
+
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** Renders a run's events as console lines: progress with loss, tokens/s and ETA; logs; stage boundaries. */
+final class ProgressPrinter {
+
+    private final PrintStream out;
+
+    ProgressPrinter(PrintStream out) {
+        this.out = out;
+    }
+
+    void print(JsonObject event) {
+        JsonObject data = event.getJsonObject("data", new JsonObject());
+        switch (event.getString("type")) {
+            case "progress" -> progress(data);
+            case "log" -> out.println("  " + data.getString("message"));
+            case "stage.started" -> out.println("» " + data.getString("stage"));
+            case "stage.finished" -> out.printf(Locale.ROOT, "  %s done in %.1f s%n", data.getString("stage"), data.getDouble("seconds"));
+            default -> {
+            }
+        }
+    }
+
+    private void progress(JsonObject p) {
+        if (!p.containsKey("loss")) {
+            if (p.getInteger("step").equals(p.getInteger("steps"))) {
+                out.printf(Locale.ROOT, "  %s: %d/%d%n", p.getString("stage"), p.getInteger("step"), p.getInteger("steps"));
+            }
+            return;
+        }
+        out.printf(Locale.ROOT, "  %s step %d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  ETA %s%n", p.getString("stage"),
+                p.getInteger("step"), p.getInteger("steps"), p.getDouble("loss"), p.getDouble("lr"),
+                p.getDouble("tokens_per_s"), duration(p.getDouble("eta_s")));
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
+    }
+}
