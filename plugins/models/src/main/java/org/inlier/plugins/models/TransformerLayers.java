@@ -93,11 +93,12 @@ final class TransformerLayers {
         SDVariable k = splitHeads(activation(name + ".k", SiteKind.QKV_OUTPUT, layer, linear(name + ".k", x, shape.hidden(), shape.hidden(), layer)));
         SDVariable v = splitHeads(activation(name + ".v", SiteKind.QKV_OUTPUT, layer, linear(name + ".v", x, shape.hidden(), shape.hidden(), layer)));
 
-        SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(headDim)); // (B, H, T, T)
+        // The scores site comes before the mask: −1e9 entries would otherwise set its quantization range.
+        SDVariable scores = activation(name + ".scores", SiteKind.ATTENTION_SCORES, layer,
+                sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(headDim))); // (B, H, T, T)
         if (causal) {
             scores = scores.add(sd.constant(name + ".mask", causalMask()));
         }
-        scores = activation(name + ".scores", SiteKind.ATTENTION_SCORES, layer, scores);
 
         AttentionContext context = new AttentionContext(sd, name, x, heads, headDim, shape.seq(), causal);
         SDVariable probs = activation(name + ".probs", SiteKind.ATTENTION_PROBS, layer,

@@ -92,6 +92,28 @@ class DecoderClmTest {
     }
 
     @Test
+    void theAttentionScoresSiteHoldsScoresBeforeTheCausalMask() {
+        Options options = tiny();
+        Map<String, SDVariable> sites = new java.util.HashMap<>();
+        ModelGraph model = build(options, new SiteInstrumentation() {
+            @Override
+            public SDVariable activation(QuantizationSite site, SDVariable x) {
+                sites.put(site.name(), x);
+                return x;
+            }
+
+            @Override
+            public SDVariable weight(QuantizationSite site, SDVariable w) {
+                return w;
+            }
+        });
+        Map<String, INDArray> feeds = family.batch(windows(2, 9, 4), options, VOCAB, false, new Random(0));
+        INDArray scores = model.sd().output(feeds, sites.get("layer.0.attn.scores").name()).values().iterator().next();
+        // Masked entries are −1e9 after the mask; a quantizer's range must never see them.
+        assertThat(scores.minNumber().doubleValue()).isGreaterThan(-100);
+    }
+
+    @Test
     void rejectsHiddenNotDivisibleByHeads() {
         Options options = Options.withDefaults(family.options(), Map.of("hidden", 130, "heads", 4));
         assertThatThrownBy(() -> build(options, SiteInstrumentation.NONE))
