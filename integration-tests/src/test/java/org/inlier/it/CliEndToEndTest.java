@@ -36,13 +36,14 @@ class CliEndToEndTest {
         }
         assertThat(run.resolve("checkpoints/last.zip")).exists();
         assertThat(run.resolve("calibration.json")).exists();
-        assertThat(run.resolve("quantized-model.zip")).exists();
+        assertThat(run.resolve("quantized-w8a8.zip")).exists();
+        assertThat(run.resolve("quantized-w4a4.zip")).exists();
         assertThat(run.resolve("pipeline.yaml")).exists();
         assertThat(run.resolve("report.md")).content().contains("## quality", "W8A8");
         JsonNode report = new ObjectMapper().readTree(run.resolve("report.json").toFile());
         assertThat(report.get("schema").asInt()).isEqualTo(1);
         JsonNode quality = report.at("/sections/quality");
-        assertThat(quality).hasSize(2);
+        assertThat(quality).extracting(q -> q.get("precision").asText()).containsExactly("FP32", "W8A8", "W4A4");
         double fp = quality.get(0).get("perplexity").asDouble();
         double w8a8 = quality.get(1).get("perplexity").asDouble();
         // Training must have learned something (a uniform guess over ~25 characters has perplexity ~25)...

@@ -39,6 +39,8 @@ final class TinyPipelines {
                   - calibrate: { batches: 2, batch: 8 }
                   - quantize: { weights: { bits: 8 }, activations: { bits: 8 } }
                   - evaluate: { batches: 4, batch: 8 }
+                  - quantize: { weights: { bits: 4 }, activations: { bits: 4 } }
+                  - evaluate: { batches: 4, batch: 8 }
                 """.formatted(corpus.toAbsolutePath()));
     }
 }

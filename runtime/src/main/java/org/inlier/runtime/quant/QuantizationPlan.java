@@ -44,9 +44,13 @@ public record QuantizationPlan(PlacementProfile profile, QuantScheme weights, Qu
     /** The {@code quantize} stage's plugin slot. */
     public static final Map<String, PluginSlot> SLOTS = Map.of("quantizer", new PluginSlot(PluginKind.QUANTIZER, "uniform-affine"));
 
-    /** The plan of a pipeline's quantize stage, or the defaults when it has none. */
+    /** The plan of a pipeline's first quantize stage, or the defaults when it has none (what calibration observes for). */
     public static QuantizationPlan of(PipelineConfig pipeline, PluginRegistry registry) {
-        StageConfig stage = pipeline.stage("quantize").orElse(null);
+        return of(pipeline.stage("quantize").orElse(null), registry);
+    }
+
+    /** The plan of one quantize stage; {@code null} gives the defaults. */
+    public static QuantizationPlan of(StageConfig stage, PluginRegistry registry) {
         Options o = stage == null ? Options.withDefaults(OPTIONS, Map.of()) : stage.options();
         String quantizerId = stage == null ? SLOTS.get("quantizer").defaultId() : stage.plugin("quantizer").id();
         SymmetricGrid grid = "half-step".equals(o.getString("grid")) ? SymmetricGrid.HALF_STEP : SymmetricGrid.RESTRICTED;

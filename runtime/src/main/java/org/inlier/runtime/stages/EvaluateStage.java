@@ -66,6 +66,19 @@ public final class EvaluateStage implements Stage {
             throw new IllegalStateException("the test split holds " + windows.count() + " windows, fewer than one batch of " + batch);
         }
 
+        if (!run.floatEvaluated()) {
+            evaluateFloat(run, windows, batch, batches);
+        }
+        if (run.quantizedWith() != null) {
+            QuantizationPlan plan = run.quantizedWith();
+            ModelGraph quantized = run.buildModel(new SiteRecorder(new FakeQuantSites(plan.quantizer(), run.quantParams(), false)), false);
+            double qLoss = meanLoss(run, quantized, windows, batch, batches, Map.of(), Map.of());
+            run.report().row("quality", row(plan.label(), qLoss));
+        }
+    }
+
+    /** Floating-point perplexity and the outlier metrics at every activation site. */
+    private void evaluateFloat(RunContext run, TokenWindows windows, int batch, int batches) {
         SiteRecorder fp = new SiteRecorder(SiteInstrumentation.NONE);
         ModelGraph fpModel = run.buildModel(fp, false);
         Map<String, OutlierMetrics> outliers = new LinkedHashMap<>();
@@ -79,13 +92,8 @@ public final class EvaluateStage implements Stage {
         double fpLoss = meanLoss(run, fpModel, windows, batch, batches, fetch, outliers);
         run.report().row("quality", row("FP32", fpLoss));
 
-        if (!run.quantParams().isEmpty()) {
-            QuantizationPlan plan = QuantizationPlan.of(run.config(), run.registry());
-            ModelGraph quantized = run.buildModel(new SiteRecorder(new FakeQuantSites(plan.quantizer(), run.quantParams(), false)), false);
-            double qLoss = meanLoss(run, quantized, windows, batch, batches, Map.of(), Map.of());
-            run.report().row("quality", row(plan.label(), qLoss));
-        }
         reportOutliers(run, fp, outliers);
+        run.markFloatEvaluated();
     }
 
     private double meanLoss(RunContext run, ModelGraph model, TokenWindows windows, int batch, int batches,

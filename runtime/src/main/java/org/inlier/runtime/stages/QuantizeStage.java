@@ -25,7 +25,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Freezes the quantizers: activation parameters from the calibrated ranges, weight parameters
  * from each weight's own min-max range (round-to-nearest), and saves the integer weights with
- * every parameter to {@code quantized-model.zip}.
+ * every parameter to {@code quantized-<label>.zip} (e.g. {@code quantized-w8a8.zip}).
  */
 public final class QuantizeStage implements Stage {
 
@@ -57,7 +57,7 @@ public final class QuantizeStage implements Stage {
         if (!run.hasWeights()) {
             throw new IllegalStateException("quantize needs a model: put a train stage before it");
         }
-        QuantizationPlan plan = QuantizationPlan.of(run.config(), run.registry());
+        QuantizationPlan plan = QuantizationPlan.of(config, run.registry());
         RangeEstimator weightRanges = run.registry().require(PluginKind.RANGE_ESTIMATOR, WEIGHT_ESTIMATOR, RangeEstimator.class);
         SiteRecorder recorder = new SiteRecorder(SiteInstrumentation.NONE);
         ModelGraph model = run.buildModel(recorder, false);
@@ -90,7 +90,7 @@ public final class QuantizeStage implements Stage {
                 activationSites++;
             }
         }
-        run.quantParams(params);
+        run.quantized(plan, params);
 
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("label", plan.label());
@@ -98,7 +98,8 @@ public final class QuantizeStage implements Stage {
         params.forEach((site, p) -> described.put(site, Map.of("bits", p.scheme().bits(), "symmetric", p.scheme().symmetric(),
                 "granularity", p.scheme().granularity().name().toLowerCase(), "scale", p.scale(), "zero_point", p.zeroPoint())));
         state.put("sites", described);
-        new Checkpoint(state, Map.of("int", integers, "float", run.weights())).save(run.dir().resolve("quantized-model.zip"));
+        String file = "quantized-" + plan.label().toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("-$", "") + ".zip";
+        new Checkpoint(state, Map.of("int", integers, "float", run.weights())).save(run.dir().resolve(file));
         run.report().values("quantization", Map.of("precision", plan.label(), "profile", plan.profile().name(),
                 "weight_sites", integers.size(), "activation_sites", activationSites,
                 "weights", describe(plan.weights()), "activations", describe(plan.activations())));

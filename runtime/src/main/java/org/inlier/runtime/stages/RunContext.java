@@ -17,6 +17,7 @@ import org.inlier.api.quant.QuantParams;
 import org.inlier.api.quant.Range;
 import org.inlier.runtime.config.PipelineConfig;
 import org.inlier.runtime.model.SiteRecorder;
+import org.inlier.runtime.quant.QuantizationPlan;
 import org.inlier.runtime.plugins.PluginRegistry;
 import org.inlier.runtime.report.RunReport;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -42,6 +43,8 @@ public final class RunContext {
     private Map<String, INDArray> weights;
     private Map<String, Range> activationRanges = Map.of();
     private Map<String, QuantParams> quantParams = Map.of();
+    private QuantizationPlan quantizedWith;
+    private boolean floatEvaluated;
 
     /**
      * @param runId    the run's id
@@ -145,6 +148,17 @@ public final class RunContext {
             }
         }
         weights = copy;
+        floatEvaluated = false;
+    }
+
+    /** Whether the current weights were already evaluated in floating point (later evaluations only add quantized rows). */
+    public boolean floatEvaluated() {
+        return floatEvaluated;
+    }
+
+    /** Records that the current weights were evaluated in floating point. */
+    public void markFloatEvaluated() {
+        floatEvaluated = true;
     }
 
     /** Whether a model has been trained or loaded in this run. */
@@ -165,12 +179,19 @@ public final class RunContext {
         this.activationRanges = new HashMap<>(ranges);
     }
 
-    /** The frozen quantization parameters by site, empty before the quantize stage. */
+    /** The frozen quantization parameters by site of the latest quantize stage, empty before one. */
     public Map<String, QuantParams> quantParams() {
         return quantParams;
     }
 
-    public void quantParams(Map<String, QuantParams> params) {
+    /** The plan of the latest quantize stage, or {@code null} before one. */
+    public QuantizationPlan quantizedWith() {
+        return quantizedWith;
+    }
+
+    /** Keeps the result of a quantize stage; a later one replaces it (one pipeline can try several bit widths). */
+    public void quantized(QuantizationPlan plan, Map<String, QuantParams> params) {
+        this.quantizedWith = plan;
         this.quantParams = new HashMap<>(params);
     }
 }
