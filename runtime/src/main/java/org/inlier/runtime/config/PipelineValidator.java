@@ -23,7 +23,7 @@ import org.inlier.runtime.stages.Stage;
  */
 public final class PipelineValidator {
 
-    private static final List<String> TOP_LEVEL = List.of("name", "seed", "model", "data", "attention", "backend", "stages");
+    private static final List<String> TOP_LEVEL = List.of("name", "seed", "model", "data", "attention", "backend", "suppression", "stages");
 
     private final PluginRegistry registry;
     private final Map<String, Stage> stages;
@@ -74,6 +74,7 @@ public final class PipelineValidator {
         PluginRef data = plugin("data", root.get("data"), "set", PluginKind.DATASET, null);
         PluginRef attention = plugin("attention", root.get("attention"), "variant", PluginKind.ATTENTION_VARIANT, "vanilla");
         PluginRef backend = plugin("backend", root.get("backend"), "id", PluginKind.HARDWARE_BACKEND, "nd4j-cpu");
+        List<PluginRef> suppression = suppression(root.get("suppression"));
         List<StageConfig> stageConfigs = stages(root.get("stages"));
         checkCapabilities(backend, stageConfigs);
 
@@ -84,8 +85,9 @@ public final class PipelineValidator {
         resolved.put("data", describe(data, "set"));
         resolved.put("attention", describe(attention, "variant"));
         resolved.put("backend", describe(backend, "id"));
+        resolved.put("suppression", suppression.stream().map(s -> describe(s, "id")).toList());
         resolved.put("stages", stageConfigs.stream().map(PipelineValidator::describe).toList());
-        return new PipelineConfig(name, seed, model, data, attention, backend, stageConfigs, resolved);
+        return new PipelineConfig(name, seed, model, data, attention, backend, suppression, stageConfigs, resolved);
     }
 
     private PluginRef plugin(String path, JsonNode node, String idKey, PluginKind kind, String defaultId) {
@@ -120,6 +122,25 @@ public final class PipelineValidator {
             return null;
         }
         return new PluginRef(kind, id, options(path, plugin.options(), given, kind.label() + " '" + id + "'"));
+    }
+
+    /** A list of outlier-suppression methods, each an id or a block with {@code id} and options; absent means none. */
+    private List<PluginRef> suppression(JsonNode node) {
+        List<PluginRef> methods = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return methods;
+        }
+        if (!node.isArray()) {
+            problem("suppression", "got " + node + "; allowed: a list of outlier-suppression methods");
+            return methods;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            PluginRef ref = plugin("suppression[" + i + "]", node.get(i), "id", PluginKind.OUTLIER_SUPPRESSION, null);
+            if (ref != null) {
+                methods.add(ref);
+            }
+        }
+        return methods;
     }
 
     private List<StageConfig> stages(JsonNode node) {

@@ -1,5 +1,7 @@
 package org.inlier.runtime.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.inlier.api.quant.QuantParams;
 import org.inlier.api.quant.Quantizer;
@@ -13,6 +15,7 @@ public final class FakeQuantSites implements SiteInstrumentation {
     private final Quantizer quantizer;
     private final Map<String, QuantParams> params;
     private final boolean straightThrough;
+    private final Map<String, SDVariable> outputs = new LinkedHashMap<>();
 
     /**
      * @param quantizer       the quantizer to insert
@@ -35,8 +38,18 @@ public final class FakeQuantSites implements SiteInstrumentation {
         return quantize(site, w);
     }
 
+    /** The fake-quantized variable of every quantized site, by site name (for per-site error). */
+    public Map<String, SDVariable> outputs() {
+        return Collections.unmodifiableMap(outputs);
+    }
+
     private SDVariable quantize(QuantizationSite site, SDVariable x) {
         QuantParams p = params.get(site.name());
-        return p == null ? x : quantizer.fakeQuantize(x, p, straightThrough);
+        if (p == null) {
+            return x;
+        }
+        SDVariable q = quantizer.fakeQuantize(x, p, straightThrough);
+        outputs.put(site.name(), q);
+        return q;
     }
 }

@@ -7,14 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import org.inlier.api.data.Split;
+import org.inlier.api.data.Tokenizer;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.plugin.OptionSpec;
 import org.inlier.api.site.QuantizationSite;
 import org.inlier.api.site.SiteInstrumentation;
 import org.inlier.api.site.SiteKind;
 import org.inlier.runtime.config.StageConfig;
+import org.inlier.runtime.metrics.AttentionSinks;
+import org.inlier.runtime.metrics.OutlierLocator;
 import org.inlier.runtime.metrics.OutlierMetrics;
+import org.inlier.runtime.metrics.Sqnr;
 import org.inlier.runtime.model.FakeQuantSites;
 import org.inlier.runtime.model.SiteRecorder;
 import org.inlier.runtime.quant.QuantizationPlan;
@@ -24,12 +29,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Measures perplexity on the held-out test split in floating point and, after a quantize stage,
- * with the frozen quantizers; and the papers' outlier metrics of the floating-point model.
+ * with the frozen quantizers, plus the per-site quantization error (SQNR). For the floating-point
+ * model it also records the papers' outlier metrics at every site, which hidden dimensions and
+ * tokens carry the outliers, and how much attention each head parks on the first and on
+ * delimiter tokens.
  */
 public final class EvaluateStage implements Stage {
 
     /** Where the papers take their headline outlier metrics. */
     static final Set<SiteKind> HEADLINE_SITES = EnumSet.of(SiteKind.FFN_OUTPUT, SiteKind.LAYERNORM_OUTPUT);
+
+    /** Outlier dimensions listed per site. */
+    private static final int TOP_DIMENSIONS = 3;
 
     @Override
     public String name() {
@@ -38,7 +49,7 @@ public final class EvaluateStage implements Stage {
 
     @Override
     public String description() {
-        return "perplexity FP vs quantized on the test split, and outlier metrics";
+        return "perplexity FP vs quantized on the test split, per-site SQNR, and outlier metrics";
     }
 
     @Override
@@ -65,53 +76,75 @@ public final class EvaluateStage implements Stage {
         if (batches == 0) {
             throw new IllegalStateException("the test split holds " + windows.count() + " windows, fewer than one batch of " + batch);
         }
-
+        Batches data = new Batches(run, windows, batch, batches);
         if (!run.floatEvaluated()) {
-            evaluateFloat(run, windows, batch, batches);
+            new FloatEvaluation(run).run(data);
+            run.markFloatEvaluated();
         }
         if (run.quantizedWith() != null) {
-            QuantizationPlan plan = run.quantizedWith();
-            ModelGraph quantized = run.buildModel(new SiteRecorder(new FakeQuantSites(plan.quantizer(), run.quantParams(), false)), false);
-            double qLoss = meanLoss(run, quantized, windows, batch, batches, Map.of(), Map.of());
-            run.report().row("quality", row(plan.label(), qLoss));
+            evaluateQuantized(run, data);
         }
     }
 
-    /** Floating-point perplexity and the outlier metrics at every activation site. */
-    private void evaluateFloat(RunContext run, TokenWindows windows, int batch, int batches) {
+    /** The evaluation batches: the same windows for every model evaluated. */
+    private record Batches(RunContext run, TokenWindows windows, int batch, int count) {
+
+        int[][] windows(int index) {
+            return windows.sequential(index * batch, batch);
+        }
+
+        Map<String, INDArray> feeds(int[][] w, int index) {
+            return run.family().batch(w, run.config().model().options(), run.corpus().tokenizer().vocabSize(), false, new Random(index));
+        }
+    }
+
+    private static void evaluateQuantized(RunContext run, Batches data) {
+        QuantizationPlan plan = run.quantizedWith();
         SiteRecorder fp = new SiteRecorder(SiteInstrumentation.NONE);
         ModelGraph fpModel = run.buildModel(fp, false);
-        Map<String, OutlierMetrics> outliers = new LinkedHashMap<>();
-        Map<String, String> fetch = new LinkedHashMap<>();
+        FakeQuantSites fakeQuant = new FakeQuantSites(plan.quantizer(), run.quantParams(), false);
+        ModelGraph quantized = run.buildModel(new SiteRecorder(fakeQuant), false);
+
+        Map<String, String> reference = new LinkedHashMap<>();
         for (Map.Entry<QuantizationSite, SDVariable> e : fp.sites().entrySet()) {
-            if (!e.getKey().isWeight()) {
-                outliers.put(e.getKey().name(), new OutlierMetrics());
-                fetch.put(e.getKey().name(), e.getValue().name());
+            if (!e.getKey().isWeight() && fakeQuant.outputs().containsKey(e.getKey().name())) {
+                reference.put(e.getKey().name(), e.getValue().name());
             }
         }
-        double fpLoss = meanLoss(run, fpModel, windows, batch, batches, fetch, outliers);
-        run.report().row("quality", row("FP32", fpLoss));
+        Map<String, Sqnr> sqnr = new LinkedHashMap<>();
+        reference.keySet().forEach(site -> sqnr.put(site, new Sqnr()));
+        List<String> quantizedFetch = new ArrayList<>();
+        reference.keySet().forEach(site -> quantizedFetch.add(fakeQuant.outputs().get(site).name()));
+        quantizedFetch.add(quantized.loss());
 
-        reportOutliers(run, fp, outliers);
-        run.markFloatEvaluated();
-    }
-
-    private double meanLoss(RunContext run, ModelGraph model, TokenWindows windows, int batch, int batches,
-                            Map<String, String> fetch, Map<String, OutlierMetrics> outliers) {
-        List<String> outputs = new ArrayList<>(fetch.values());
-        outputs.add(model.loss());
-        double sum = 0;
-        for (int b = 0; b < batches; b++) {
-            Map<String, INDArray> feeds = run.family().batch(windows.sequential(b * batch, batch), run.config().model().options(),
-                    run.corpus().tokenizer().vocabSize(), false, new Random(b));
-            Map<String, INDArray> values = model.sd().output(feeds, outputs);
-            sum += values.get(model.loss()).getDouble(0);
-            fetch.forEach((site, variable) -> outliers.get(site).add(values.get(variable)));
+        double lossSum = 0;
+        for (int b = 0; b < data.count(); b++) {
+            Map<String, INDArray> feeds = data.feeds(data.windows(b), b);
+            Map<String, INDArray> fpValues = fpModel.sd().output(feeds, new ArrayList<>(reference.values()));
+            Map<String, INDArray> qValues = quantized.sd().output(feeds, quantizedFetch);
+            lossSum += qValues.get(quantized.loss()).getDouble(0);
+            for (String site : reference.keySet()) {
+                sqnr.get(site).add(fpValues.get(reference.get(site)), qValues.get(fakeQuant.outputs().get(site).name()));
+            }
         }
-        return sum / batches;
+        run.report().row("quality", qualityRow(plan.label(), lossSum / data.count()));
+        String worst = null;
+        for (Map.Entry<String, Sqnr> e : sqnr.entrySet()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("precision", plan.label());
+            row.put("site", e.getKey());
+            row.put("sqnr_db", e.getValue().decibels());
+            run.report().row("per-site SQNR", row);
+            if (worst == null || e.getValue().decibels() < sqnr.get(worst).decibels()) {
+                worst = e.getKey();
+            }
+        }
+        if (worst != null) {
+            run.events().log("evaluate " + plan.label() + ": lowest SQNR at " + worst + " (" + String.format("%.1f", sqnr.get(worst).decibels()) + " dB)");
+        }
     }
 
-    private static Map<String, Object> row(String precision, double loss) {
+    private static Map<String, Object> qualityRow(String precision, double loss) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("precision", precision);
         row.put("loss", loss);
@@ -119,31 +152,129 @@ public final class EvaluateStage implements Stage {
         return row;
     }
 
-    private static void reportOutliers(RunContext run, SiteRecorder fp, Map<String, OutlierMetrics> outliers) {
-        double maxInfNorm = 0;
-        double kurtosisSum = 0;
-        int headline = 0;
-        for (QuantizationSite site : fp.sites().keySet()) {
-            OutlierMetrics m = outliers.get(site.name());
-            if (m == null) {
-                continue;
-            }
-            if (HEADLINE_SITES.contains(site.kind())) {
-                maxInfNorm = Math.max(maxInfNorm, m.meanInfNorm());
-                kurtosisSum += m.meanKurtosis();
-                headline++;
-            }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("site", site.name());
-            row.put("inf_norm", m.meanInfNorm());
-            row.put("kurtosis", m.meanKurtosis());
-            row.put("max_abs", m.maxAbs());
-            run.report().row("outliers per site", row);
+    /** The floating-point pass: perplexity, outlier metrics, outlier locations, attention sinks. */
+    private static final class FloatEvaluation {
+        private final RunContext run;
+        private final SiteRecorder sites = new SiteRecorder(SiteInstrumentation.NONE);
+        private final Map<String, OutlierMetrics> outliers = new LinkedHashMap<>();
+        private final Map<String, OutlierLocator> locators = new LinkedHashMap<>();
+        private final Map<String, AttentionSinks> sinks = new LinkedHashMap<>();
+        private final Map<String, String> fetch = new LinkedHashMap<>();
+
+        FloatEvaluation(RunContext run) {
+            this.run = run;
         }
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("max_inf_norm", maxInfNorm);
-        summary.put("avg_kurtosis", headline == 0 ? Double.NaN : kurtosisSum / headline);
-        summary.put("over", "FFN outputs and LayerNorm outputs (" + headline + " sites), per sequence, mean over test sequences");
-        run.report().values("outliers", summary);
+
+        void run(Batches data) {
+            ModelGraph model = run.buildModel(sites, false);
+            IntPredicate delimiter = delimiters(run.corpus().tokenizer());
+            for (Map.Entry<QuantizationSite, SDVariable> e : sites.sites().entrySet()) {
+                QuantizationSite site = e.getKey();
+                if (site.isWeight()) {
+                    continue;
+                }
+                fetch.put(site.name(), e.getValue().name());
+                outliers.put(site.name(), new OutlierMetrics());
+                if (HEADLINE_SITES.contains(site.kind()) || site.kind() == SiteKind.RESIDUAL) {
+                    locators.put(site.name(), new OutlierLocator());
+                }
+                if (site.kind() == SiteKind.ATTENTION_PROBS) {
+                    sinks.put(site.name(), new AttentionSinks(delimiter));
+                }
+            }
+            List<String> outputs = new ArrayList<>(fetch.values());
+            outputs.add(model.loss());
+            double lossSum = 0;
+            for (int b = 0; b < data.count(); b++) {
+                int[][] windows = data.windows(b);
+                Map<String, INDArray> values = model.sd().output(data.feeds(windows, b), outputs);
+                lossSum += values.get(model.loss()).getDouble(0);
+                for (Map.Entry<String, String> site : fetch.entrySet()) {
+                    INDArray x = values.get(site.getValue());
+                    outliers.get(site.getKey()).add(x);
+                    if (locators.containsKey(site.getKey())) {
+                        locators.get(site.getKey()).add(x, windows);
+                    }
+                    if (sinks.containsKey(site.getKey())) {
+                        sinks.get(site.getKey()).add(x, windows);
+                    }
+                }
+            }
+            run.report().row("quality", qualityRow("FP32", lossSum / data.count()));
+            reportOutliers();
+            reportLocations();
+            reportSinks();
+        }
+
+        private void reportOutliers() {
+            double maxInfNorm = 0;
+            double kurtosisSum = 0;
+            int headline = 0;
+            for (QuantizationSite site : sites.sites().keySet()) {
+                OutlierMetrics m = outliers.get(site.name());
+                if (m == null) {
+                    continue;
+                }
+                if (HEADLINE_SITES.contains(site.kind())) {
+                    maxInfNorm = Math.max(maxInfNorm, m.meanInfNorm());
+                    kurtosisSum += m.meanKurtosis();
+                    headline++;
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("site", site.name());
+                row.put("inf_norm", m.meanInfNorm());
+                row.put("kurtosis", m.meanKurtosis());
+                row.put("max_abs", m.maxAbs());
+                run.report().row("outliers per site", row);
+            }
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("max_inf_norm", maxInfNorm);
+            summary.put("avg_kurtosis", headline == 0 ? Double.NaN : kurtosisSum / headline);
+            summary.put("over", "FFN outputs and LayerNorm outputs (" + headline + " sites), per sequence, mean over test sequences");
+            run.report().values("outliers", summary);
+        }
+
+        private void reportLocations() {
+            Tokenizer tokenizer = run.corpus().tokenizer();
+            for (Map.Entry<String, OutlierLocator> e : locators.entrySet()) {
+                double typical = e.getValue().medianMaxAbs();
+                for (OutlierLocator.Peak peak : e.getValue().top(TOP_DIMENSIONS)) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("site", e.getKey());
+                    row.put("dimension", peak.dimension());
+                    row.put("max_abs", peak.maxAbs());
+                    row.put("vs_median_dimension", peak.maxAbs() / typical);
+                    row.put("token", "'" + tokenizer.decode(new int[] {peak.token()}).replace("\n", "\\n") + "'");
+                    row.put("position", peak.position());
+                    run.report().row("outlier dimensions and tokens", row);
+                }
+            }
+        }
+
+        private void reportSinks() {
+            for (Map.Entry<String, AttentionSinks> e : sinks.entrySet()) {
+                double[] first = e.getValue().firstTokenMass();
+                double[] delimiters = e.getValue().delimiterMass();
+                for (int head = 0; head < first.length; head++) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("site", e.getKey());
+                    row.put("head", head);
+                    row.put("first_token_mass", first[head]);
+                    row.put("delimiter_mass", delimiters[head]);
+                    row.put("delimiter_share_of_keys", e.getValue().delimiterShare());
+                    run.report().row("attention sinks", row);
+                }
+            }
+        }
+    }
+
+    /** Spaces and punctuation: the low-information tokens no-op heads attend to. */
+    private static IntPredicate delimiters(Tokenizer tokenizer) {
+        boolean[] isDelimiter = new boolean[tokenizer.vocabSize()];
+        for (int id = 0; id < isDelimiter.length; id++) {
+            String text = tokenizer.decode(new int[] {id}).strip();
+            isDelimiter[id] = text.isEmpty() || text.chars().allMatch(c -> !Character.isLetterOrDigit(c));
+        }
+        return id -> id >= 0 && id < isDelimiter.length && isDelimiter[id];
     }
 }

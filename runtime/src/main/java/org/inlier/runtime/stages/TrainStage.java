@@ -62,7 +62,9 @@ public final class TrainStage implements Stage {
                 OptionSpec.number("beta2", 0.99, 0, 0.999999, "Adam second-moment decay"),
                 OptionSpec.number("epsilon", 1e-8, 0, 1, "Adam epsilon"),
                 OptionSpec.integer("checkpoint_every", 200, 1, 10_000_000, "steps between checkpoints"),
-                OptionSpec.integer("log_every", 10, 1, 10_000_000, "steps between progress events"));
+                OptionSpec.integer("log_every", 10, 1, 10_000_000, "steps between progress events"),
+                OptionSpec.integer("metrics_every", 100, 0, 10_000_000,
+                        "steps between outlier measurements on a held-out batch (0 = off)"));
     }
 
     @Override
@@ -77,7 +79,10 @@ public final class TrainStage implements Stage {
         int batch = o.getInt("batch");
         int seq = run.family().sequenceLength(run.config().model().options());
         TokenWindows windows = new TokenWindows(run.corpus().tokens(Split.TRAIN), seq + 1);
-        ModelGraph model = run.buildModel(new SiteRecorder(SiteInstrumentation.NONE), true);
+        SiteRecorder sites = new SiteRecorder(SiteInstrumentation.NONE);
+        ModelGraph model = run.buildModel(sites, true);
+        String objective = TrainingObjective.build(run, model, sites);
+        OutlierProbe probe = new OutlierProbe(run, sites, seq);
 
         Map<String, INDArray> params = trainableArrays(model);
         AdamW optimiser = new AdamW(o.getDouble("beta1"), o.getDouble("beta2"), o.getDouble("epsilon"),
@@ -99,9 +104,10 @@ public final class TrainStage implements Stage {
             // A fresh Random per step makes the batch order reproducible across resumes.
             Map<String, INDArray> feeds = run.family().batch(windows.random(batch, new Random(run.config().seed() * 1_000_003L + step)),
                     run.config().model().options(), run.corpus().tokenizer().vocabSize(), true, new Random(step));
-            OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(model.loss()), params.keySet());
+            OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(model.loss(), objective), params.keySet());
             loss = result.getOutputs().get(model.loss()).getDouble(0);
-            if (!Double.isFinite(loss)) {
+            double objectiveValue = result.getOutputs().get(objective).getDouble(0);
+            if (!Double.isFinite(loss) || !Double.isFinite(objectiveValue)) {
                 throw new TrainingDivergedException("train: loss became " + loss + " at step " + (step + 1)
                         + "; stopped. The last good checkpoint (step " + lastGood + ") is kept at " + checkpointFile);
             }
@@ -123,12 +129,19 @@ public final class TrainStage implements Stage {
                 progress.put("step", done);
                 progress.put("steps", steps);
                 progress.put("loss", loss);
+                if (!objective.equals(model.loss())) {
+                    progress.put("objective", objectiveValue);
+                }
                 progress.put("lr", lr);
                 progress.put("grad_norm", norm);
                 progress.put("tokens_per_s", tokensPerSecond);
                 progress.put("eta_s", (steps - done) * seconds / (done - start));
                 run.events().emit("progress", progress);
                 run.report().row("training curve", Map.of("step", done, "loss", loss, "lr", lr));
+            }
+            int metricsEvery = o.getInt("metrics_every");
+            if (metricsEvery > 0 && (done % metricsEvery == 0 || done == steps)) {
+                probe.measure(model, done);
             }
         }
         run.keepWeights(model);

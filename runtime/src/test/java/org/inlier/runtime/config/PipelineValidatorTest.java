@@ -61,7 +61,7 @@ class PipelineValidatorTest {
                 """);
         assertThat(e.getMessage()).startsWith("p.yaml has the following errors:");
         assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
-                "modle: unknown field; did you mean 'model'? allowed: name, seed, model, data, attention, backend, stages",
+                "modle: unknown field; did you mean 'model'? allowed: name, seed, model, data, attention, backend, suppression, stages",
                 "model.heads: got 0; allowed: integer in [1, 64]",
                 "data.path: missing required option of dataset 'text-file' (text)",
                 "stages[0]: unknown stage 'trian'; did you mean 'train'? allowed: train, calibrate, quantize, evaluate",

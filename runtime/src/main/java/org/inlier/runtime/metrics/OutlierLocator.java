@@ -1,0 +1,72 @@
+package org.inlier.runtime.metrics;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Finds which hidden dimensions carry a site's outliers and which token, at which position,
+ * produced each dimension's largest magnitude.
+ */
+public final class OutlierLocator {
+
+    /** Where one hidden dimension peaked. */
+    public record Peak(int dimension, double maxAbs, int token, int position) {
+    }
+
+    private double[] maxAbs;
+    private int[] token;
+    private int[] position;
+
+    /**
+     * Adds a batch.
+     *
+     * @param x      activations {@code (B, T, D)}
+     * @param tokens the input token of every position, {@code [B][≥ T]}
+     */
+    public void add(INDArray x, int[][] tokens) {
+        long t = x.size(1);
+        int d = (int) x.size(2);
+        double[][] rows = x.reshape(-1, d).castTo(DataType.DOUBLE).toDoubleMatrix(); // (B·T, D)
+        if (maxAbs == null) {
+            maxAbs = new double[d];
+            token = new int[d];
+            position = new int[d];
+        }
+        for (int r = 0; r < rows.length; r++) {
+            for (int j = 0; j < d; j++) {
+                double a = Math.abs(rows[r][j]);
+                if (a > maxAbs[j]) {
+                    maxAbs[j] = a;
+                    token[j] = tokens[(int) (r / t)][(int) (r % t)];
+                    position[j] = (int) (r % t);
+                }
+            }
+        }
+    }
+
+    /** The {@code k} dimensions with the largest magnitudes, largest first. */
+    public List<Peak> top(int k) {
+        List<Peak> peaks = new ArrayList<>();
+        if (maxAbs == null) {
+            return peaks;
+        }
+        for (int j = 0; j < maxAbs.length; j++) {
+            peaks.add(new Peak(j, maxAbs[j], token[j], position[j]));
+        }
+        peaks.sort(Comparator.comparingDouble(Peak::maxAbs).reversed());
+        return peaks.subList(0, Math.min(k, peaks.size()));
+    }
+
+    /** The median over dimensions of their largest magnitude: what a "normal" dimension reaches. */
+    public double medianMaxAbs() {
+        if (maxAbs == null) {
+            return Double.NaN;
+        }
+        double[] sorted = maxAbs.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
