@@ -109,7 +109,7 @@ public final class RunContext {
         if (corpus == null) {
             Dataset dataset = registry.require(PluginKind.DATASET, config.data().id(), Dataset.class);
             corpus = dataset.load(config.data().options(), new DataContext(cacheDir, events::log));
-            events.log("data: " + corpus.description());
+            report.values("data", java.util.Map.of("description", corpus.description()));
         }
         return corpus;
     }

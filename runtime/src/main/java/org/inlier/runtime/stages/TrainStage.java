@@ -107,12 +107,14 @@ public final class TrainStage implements Stage {
             OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(model.loss(), objective), params.keySet());
             loss = result.getOutputs().get(model.loss()).getDouble(0);
             double objectiveValue = result.getOutputs().get(objective).getDouble(0);
-            if (!Double.isFinite(loss) || !Double.isFinite(objectiveValue)) {
-                throw new TrainingDivergedException("train: loss became " + loss + " at step " + (step + 1)
-                        + "; stopped. The last good checkpoint (step " + lastGood + ") is kept at " + checkpointFile);
-            }
             Map<String, INDArray> grads = result.getGradients();
             double norm = clip(grads, o.getDouble("grad_clip"));
+            // A NaN can reach the gradients before the loss; either way the update must not happen.
+            if (!Double.isFinite(loss) || !Double.isFinite(objectiveValue) || !Double.isFinite(norm)) {
+                throw new TrainingDivergedException("train: loss or gradient became non-finite at step " + (step + 1)
+                        + " (loss " + loss + ", gradient norm " + norm + "); stopped. The last good checkpoint (step "
+                        + lastGood + ") is kept at " + checkpointFile);
+            }
             double lr = schedule.at(step);
             optimiser.update(params, grads, lr);
 
