@@ -26,7 +26,12 @@ final class GraphTensors implements Tensors<SDVariable> {
 
     /** {@code x} in the working data type. */
     SDVariable input() {
-        return x.dataType() == dataType ? x : x.castTo(dataType);
+        return inWorkingType(x);
+    }
+
+    /** Another variable of the same graph (e.g. a learned bound) in the working data type. */
+    SDVariable inWorkingType(SDVariable a) {
+        return a.dataType() == dataType ? a : a.castTo(dataType);
     }
 
     /** A result back in the data type of {@code x} when that is floating point. */

@@ -1,0 +1,39 @@
+package org.inlier.plugins.suppression;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.ServiceLoader;
+import org.inlier.api.plugin.OptionSpec;
+import org.inlier.api.plugin.OptionType;
+import org.inlier.api.plugin.Plugin;
+import org.inlier.api.plugin.PluginKind;
+import org.inlier.api.suppression.OutlierSuppression;
+import org.junit.jupiter.api.Test;
+
+class PluginRegistrationTest {
+
+    private static List<OutlierSuppression> load() {
+        return ServiceLoader.load(OutlierSuppression.class).stream().map(ServiceLoader.Provider::get).toList();
+    }
+
+    @Test
+    void kurtosisRegularizationIsFoundByServiceLoader() {
+        assertThat(load()).extracting(Plugin::id).contains("kurtosis-regularization");
+        assertThat(load()).allSatisfy(p -> assertThat(p.kind()).isEqualTo(PluginKind.OUTLIER_SUPPRESSION));
+    }
+
+    @Test
+    void everyDefaultIsAllowed() {
+        List<OptionSpec> specs = load().stream().flatMap(p -> p.options().stream()).toList();
+
+        assertThat(specs).extracting(OptionSpec::name).contains("lambda", "sites", "target");
+        assertThat(specs).allSatisfy(spec -> {
+            if (spec.type() == OptionType.CHOICE) {
+                assertThat(spec.choices()).as(spec.name()).contains((String) spec.defaultValue());
+            } else {
+                assertThat(((Number) spec.defaultValue()).doubleValue()).as(spec.name()).isBetween(spec.min(), spec.max());
+            }
+        });
+    }
+}
