@@ -2,6 +2,7 @@ package org.inlier.plugins.models;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.inlier.api.attention.AttentionContext;
 import org.inlier.api.model.ModelSpec;
 import org.inlier.api.model.NormLink;
@@ -11,6 +12,7 @@ import org.inlier.api.site.SiteKind;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -50,10 +52,23 @@ final class TransformerLayers {
 
     /** Token embedding through one-hot × table: SameDiff's gather has a pathologically slow backward pass. */
     SDVariable tokenEmbedding(SDVariable tokens, String name) {
+        return tokenEmbedding(tokens, name, spec.vocabSize(), true);
+    }
+
+    /**
+     * Token embedding with a table of {@code rows} rows.
+     *
+     * @param oneHot whether to look up through one-hot × table (fast backward pass, but a
+     *               {@code (B·T, rows)} intermediate) or through gather (no such intermediate; what
+     *               an inference graph over a 30k-token vocabulary needs)
+     */
+    SDVariable tokenEmbedding(SDVariable tokens, String name, int rows, boolean oneHot) {
         SDVariable table = sites.weight(QuantizationSite.weight(name + ".weight", -1, 1),
-                weight(name + ".weight", spec.vocabSize(), shape.hidden()));
-        SDVariable oneHot = sd.oneHot(tokens, spec.vocabSize()).castTo(DataType.FLOAT); // (B, T, V)
-        SDVariable flat = oneHot.reshape(-1, spec.vocabSize()); // (B·T, V)
+                weight(name + ".weight", rows, shape.hidden()));
+        if (!oneHot) {
+            return sd.gather(table, tokens, 0); // (B, T, D)
+        }
+        SDVariable flat = sd.oneHot(tokens, rows).castTo(DataType.FLOAT).reshape(-1, rows); // (B·T, rows)
         return sd.mmul(flat, table).reshape(-1, shape.seq(), shape.hidden()); // (B, T, D)
     }
 
@@ -87,6 +102,16 @@ final class TransformerLayers {
 
     /** Multi-head self-attention with the configured variant; returns the output projection {@code (B, T, D)}. */
     SDVariable selfAttention(String name, SDVariable x, int layer, boolean causal) {
+        return selfAttention(name, x, layer, causal, null);
+    }
+
+    /**
+     * Multi-head self-attention whose scores also get an additive key mask after the scores site.
+     *
+     * @param keyMask {@code (B, 1, 1, T)}, 0 for keys to attend to and very negative for padding
+     *                (see {@link #keyPaddingMask}); {@code null} for none
+     */
+    SDVariable selfAttention(String name, SDVariable x, int layer, boolean causal, SDVariable keyMask) {
         int heads = shape.heads();
         int headDim = shape.headDim();
         SDVariable q = splitHeads(activation(name + ".q", SiteKind.QKV_OUTPUT, layer, linear(name + ".q", x, shape.hidden(), shape.hidden(), layer)));
@@ -99,6 +124,9 @@ final class TransformerLayers {
         if (causal) {
             scores = scores.add(sd.constant(name + ".mask", causalMask()));
         }
+        if (keyMask != null) {
+            scores = scores.add(keyMask);
+        }
 
         AttentionContext context = new AttentionContext(sd, name, x, heads, headDim, shape.seq(), causal);
         SDVariable probs = activation(name + ".probs", SiteKind.ATTENTION_PROBS, layer,
@@ -110,11 +138,44 @@ final class TransformerLayers {
                 dropout(linear(name + ".out", merged, shape.hidden(), shape.hidden(), layer)));
     }
 
-    /** The feed-forward block: linear, GELU, linear. */
+    /** The feed-forward block: linear, GELU (ND4J's sigmoid approximation), linear. */
     SDVariable feedForward(String name, SDVariable x, int layer) {
+        return feedForward(name, x, layer, sd.nn::gelu);
+    }
+
+    /** The feed-forward block: linear, the given non-linearity, linear. */
+    SDVariable feedForward(String name, SDVariable x, int layer, UnaryOperator<SDVariable> nonLinearity) {
         SDVariable hidden = activation(name + ".hidden", SiteKind.FFN_HIDDEN, layer,
-                sd.nn.gelu(linear(name + ".fc1", x, shape.hidden(), shape.ffn(), layer)));
+                nonLinearity.apply(linear(name + ".fc1", x, shape.hidden(), shape.ffn(), layer)));
         return activation(name + ".out", SiteKind.FFN_OUTPUT, layer, dropout(linear(name + ".fc2", hidden, shape.ffn(), shape.hidden(), layer)));
+    }
+
+    /**
+     * The exact GELU {@code x·Φ(x) = 0.5·x·(1 + erf(x/√2))} of BERT. ND4J's {@code gelu} is the
+     * sigmoid approximation {@code x·σ(1.702x)}, which is off by up to 0.02 and would keep an
+     * imported BERT from matching its original.
+     */
+    SDVariable geluExact(SDVariable x) {
+        return x.mul(sd.math.erf(x.mul(Math.sqrt(0.5))).add(1.0)).mul(0.5);
+    }
+
+    /**
+     * The additive key mask of a padding mask: 0 where {@code attentionMask} is 1 (a token) and
+     * −1e9 where it is 0 (padding), so no query attends to padding.
+     *
+     * @param attentionMask {@code (B, T)}, 1 = token, 0 = padding
+     * @return {@code (B, 1, 1, T)}, broadcast over heads and queries
+     */
+    SDVariable keyPaddingMask(SDVariable attentionMask) {
+        return attentionMask.castTo(DataType.FLOAT).rsub(1.0).mul(MASKED).reshape(-1, 1, 1, shape.seq()); // (B, 1, 1, T)
+    }
+
+    /**
+     * The scale of a post-LN residual shortcut, ones {@code (D)}: a constant, so training never
+     * changes it; only exact rewrites such as Gamma Migration set it (to γ).
+     */
+    SDVariable shortcutScale(String name) {
+        return sd.constant(name, Nd4j.ones(DataType.FLOAT, shape.hidden()));
     }
 
     /** Declares an activation site. */
@@ -132,7 +193,7 @@ final class TransformerLayers {
                 .permute(0, 2, 1, 3); // (B, H, T, dh)
     }
 
-    private org.nd4j.linalg.api.ndarray.INDArray causalMask() {
+    private INDArray causalMask() {
         int t = shape.seq();
         float[] mask = new float[t * t];
         for (int row = 0; row < t; row++) {
