@@ -49,6 +49,20 @@ public interface Quantizer extends Plugin {
     SDVariable fakeQuantize(SDVariable x, QuantParams params, boolean straightThrough);
 
     /**
+     * Adds fake quantization with two learned clipping bounds to a graph, for quantization-aware
+     * training (PACT/LSQ style): the grid runs from {@code low} to {@code high} in {@code 2^bits}
+     * levels, gradients pass straight through inside the range, and the gradients of clipped values
+     * flow to the bound they were clipped to.
+     *
+     * @param x    the tensor to quantize
+     * @param low  trainable scalar lower bound
+     * @param high trainable scalar upper bound, greater than {@code low}
+     * @param bits the bit width
+     * @return the fake-quantized tensor
+     */
+    SDVariable fakeQuantizeLearned(SDVariable x, SDVariable low, SDVariable high, int bits);
+
+    /**
      * Quantizes a tensor to integer levels.
      *
      * @param x      the tensor

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.inlier.api.data.Split;
 import org.inlier.api.model.ModelGraph;
@@ -17,6 +18,7 @@ import org.inlier.api.quant.RangeEstimator;
 import org.inlier.api.quant.RangeObserver;
 import org.inlier.api.site.QuantizationSite;
 import org.inlier.api.site.SiteInstrumentation;
+import org.inlier.api.suppression.OutlierSuppression;
 import org.inlier.runtime.config.PluginRef;
 import org.inlier.runtime.config.StageConfig;
 import org.inlier.runtime.model.SiteRecorder;
@@ -60,6 +62,37 @@ public final class CalibrateStage implements Stage {
         return Map.of("estimator", new PluginSlot(PluginKind.RANGE_ESTIMATOR, "min-max"));
     }
 
+    /** Applies the pipeline's exact model rewrites (e.g. Gamma Migration) and keeps the rewritten weights. */
+    private static void rewrite(RunContext run, ModelGraph model) {
+        boolean changed = false;
+        for (PluginRef ref : run.config().suppression()) {
+            OutlierSuppression method = run.registry().require(PluginKind.OUTLIER_SUPPRESSION, ref.id(), OutlierSuppression.class);
+            Optional<String> what = method.rewrite(model, ref.options());
+            if (what.isPresent()) {
+                run.events().log("calibrate: " + ref.id() + ": " + what.get());
+                run.report().row("suppression", Map.of("method", ref.id(), "hook", "rewrite", "effect", what.get()));
+                changed = true;
+            }
+        }
+        if (changed) {
+            run.keepWeights(model);
+        }
+    }
+
+    /** The ranges chosen by the pipeline's range-choosing methods (e.g. Token-Wise Clipping), by site. */
+    private static Map<String, Range> chooseRanges(RunContext run, CalibrationData data) {
+        Map<String, Range> chosen = new LinkedHashMap<>();
+        for (PluginRef ref : run.config().suppression()) {
+            OutlierSuppression method = run.registry().require(PluginKind.OUTLIER_SUPPRESSION, ref.id(), OutlierSuppression.class);
+            method.chooseRanges(data, ref.options()).ifPresent(ranges -> {
+                run.events().log("calibrate: " + ref.id() + " chose the ranges of " + ranges.size() + " sites");
+                run.report().row("suppression", Map.of("method", ref.id(), "hook", "ranges", "effect", ranges.size() + " sites"));
+                chosen.putAll(ranges);
+            });
+        }
+        return chosen;
+    }
+
     @Override
     public void run(RunContext run, StageConfig config) throws Exception {
         if (!run.hasWeights()) {
@@ -71,6 +104,7 @@ public final class CalibrateStage implements Stage {
 
         SiteRecorder recorder = new SiteRecorder(SiteInstrumentation.NONE);
         ModelGraph model = run.buildModel(recorder, false);
+        rewrite(run, model);
         Map<String, QuantizationSite> sites = new LinkedHashMap<>();
         Map<String, String> variables = new LinkedHashMap<>();
         Map<String, RangeObserver> observers = new LinkedHashMap<>();
@@ -88,10 +122,18 @@ public final class CalibrateStage implements Stage {
         Random random = new Random(run.config().seed() ^ CALIBRATION_STREAM);
         int batches = config.options().getInt("batches");
         List<String> fetch = new ArrayList<>(variables.values());
+        fetch.add(model.output());
+        // Methods that choose ranges need the batches again; keep them only when a method may ask.
+        CalibrationData.Recorder kept = run.config().suppression().isEmpty() ? null : new CalibrationData.Recorder();
         for (int b = 0; b < batches; b++) {
             Map<String, INDArray> feeds = run.family().batch(windows.random(config.options().getInt("batch"), random),
                     run.config().model().options(), run.corpus().tokenizer().vocabSize(), false, random);
             Map<String, INDArray> values = model.sd().output(feeds, fetch);
+            if (kept != null) {
+                Map<String, INDArray> siteValues = new LinkedHashMap<>();
+                variables.forEach((site, variable) -> siteValues.put(site, values.get(variable)));
+                kept.add(feeds, values.get(model.output()), siteValues);
+            }
             for (Map.Entry<String, String> site : variables.entrySet()) {
                 INDArray x = values.get(site.getValue());
                 if (x.isInfinite().any() || x.isNaN().any()) {
@@ -104,13 +146,15 @@ public final class CalibrateStage implements Stage {
         }
 
         Map<String, Range> ranges = new LinkedHashMap<>();
-        Map<String, Object> file = new LinkedHashMap<>();
-        for (Map.Entry<String, RangeObserver> e : observers.entrySet()) {
-            Range range = e.getValue().range();
-            ranges.put(e.getKey(), range);
-            QuantParams params = plan.quantizer().params(plan.schemeFor(sites.get(e.getKey())), range);
-            file.put(e.getKey(), Map.of("min", range.min(), "max", range.max(), "scale", params.scale(), "zero_point", params.zeroPoint()));
+        observers.forEach((site, observer) -> ranges.put(site, observer.range()));
+        if (kept != null) {
+            ranges.putAll(chooseRanges(run, new CalibrationData(run, plan, sites, ranges, kept.feeds, kept.floatOutputs, kept.samples)));
         }
+        Map<String, Object> file = new LinkedHashMap<>();
+        ranges.forEach((site, range) -> {
+            QuantParams params = plan.quantizer().params(plan.schemeFor(sites.get(site)), range);
+            file.put(site, Map.of("min", range.min(), "max", range.max(), "scale", params.scale(), "zero_point", params.zeroPoint()));
+        });
         run.activationRanges(ranges);
         AtomicFiles.write(run.dir().resolve("calibration.json"), JSON.writeValueAsBytes(file));
         run.report().values("calibration", Map.of("estimator", estimatorRef.id(), "batches", batches, "sites", ranges.size(),

@@ -15,6 +15,9 @@ import org.inlier.runtime.store.AtomicFiles;
  */
 public final class PipelineRunner {
 
+    /** The resolved pipeline in a run's folder; resuming a run runs it again. */
+    public static final String PIPELINE_FILE = "pipeline.yaml";
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Map<String, Stage> stages;
@@ -31,7 +34,7 @@ public final class PipelineRunner {
      * @throws Exception the first stage failure, after the report of the stages before it is written
      */
     public boolean run(RunContext run) throws Exception {
-        AtomicFiles.write(run.dir().resolve("pipeline.yaml"), YAML.writeValueAsBytes(run.config().resolved()));
+        AtomicFiles.write(run.dir().resolve(PIPELINE_FILE), YAML.writeValueAsBytes(run.config().resolved()));
         HardwareBackend backend = run.registry().require(PluginKind.HARDWARE_BACKEND, run.config().backend().id(), HardwareBackend.class);
         run.events().log("backend " + backend.activate(run.config().backend().options()));
         for (StageConfig config : run.config().stages()) {

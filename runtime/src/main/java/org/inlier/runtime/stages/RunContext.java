@@ -1,7 +1,9 @@
 package org.inlier.runtime.stages;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -126,14 +128,20 @@ public final class RunContext {
         ModelGraph model = family().build(new ModelSpec(config.model().options(), corpus().tokenizer().vocabSize(), attention,
                 config.attention().options(), sites, config.seed(), training));
         if (weights != null) {
+            List<String> fresh = new ArrayList<>();
             for (SDVariable v : model.sd().variables()) {
                 if (v.getVariableType() == VariableType.VARIABLE) {
                     INDArray w = weights.get(v.name());
                     if (w == null) {
-                        throw new IllegalStateException("the trained weights have no variable '" + v.name() + "'");
+                        fresh.add(v.name());
+                    } else {
+                        v.setArray(w.dup());
                     }
-                    v.setArray(w.dup());
                 }
+            }
+            // New variables (QAT bounds, attention gates added to a trained model) start from their initial values.
+            if (!fresh.isEmpty()) {
+                events.log("model: " + fresh.size() + " variables not in the current weights start fresh: " + fresh);
             }
         }
         return model;

@@ -2,6 +2,7 @@ package org.inlier.runtime.stages;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,10 +14,15 @@ import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.NormLink;
 import org.inlier.api.plugin.OptionSpec;
 import org.inlier.api.plugin.Options;
+import org.inlier.api.quant.QuantScheme;
+import org.inlier.api.quant.Range;
 import org.inlier.api.site.SiteInstrumentation;
+import org.inlier.api.site.SiteKind;
 import org.inlier.runtime.config.StageConfig;
 import org.inlier.runtime.model.Checkpoint;
+import org.inlier.runtime.model.QatSites;
 import org.inlier.runtime.model.SiteRecorder;
+import org.inlier.runtime.quant.QuantizationPlan;
 import org.inlier.runtime.train.AdamW;
 import org.inlier.runtime.train.LearningRateSchedule;
 import org.inlier.runtime.train.TokenWindows;
@@ -63,6 +69,10 @@ public final class TrainStage implements Stage {
                 OptionSpec.number("epsilon", 1e-8, 0, 1, "Adam epsilon"),
                 OptionSpec.integer("checkpoint_every", 200, 1, 10_000_000, "steps between checkpoints"),
                 OptionSpec.integer("log_every", 10, 1, 10_000_000, "steps between progress events"),
+                OptionSpec.integer("qat.bits", 0, 0, QuantScheme.MAX_BITS,
+                        "quantization-aware training of layer inputs at this bit width with learned clipping; 0 = off"),
+                OptionSpec.choice("qat.sites", "linear-inputs", List.of("linear-inputs", "all-activations"),
+                        "which activations QAT fake-quantizes"),
                 OptionSpec.integer("metrics_every", 100, 0, 10_000_000,
                         "steps between outlier measurements on a held-out batch (0 = off)"));
     }
@@ -79,7 +89,7 @@ public final class TrainStage implements Stage {
         int batch = o.getInt("batch");
         int seq = run.family().sequenceLength(run.config().model().options());
         TokenWindows windows = new TokenWindows(run.corpus().tokens(Split.TRAIN), seq + 1);
-        SiteRecorder sites = new SiteRecorder(SiteInstrumentation.NONE);
+        SiteRecorder sites = new SiteRecorder(instrumentation(run, o, windows, batch));
         ModelGraph model = run.buildModel(sites, true);
         String objective = TrainingObjective.build(run, model, sites);
         OutlierProbe probe = new OutlierProbe(run, sites, seq);
@@ -157,6 +167,39 @@ public final class TrainStage implements Stage {
         summary.put("seconds", seconds);
         summary.put("parameters", params.values().stream().mapToLong(INDArray::length).sum());
         run.report().values("training", summary);
+    }
+
+    /** Nothing in plain training; learned-clipping fake quantization at the selected sites under QAT. */
+    private static SiteInstrumentation instrumentation(RunContext run, Options o, TokenWindows windows, int batch) {
+        int bits = o.getInt("qat.bits");
+        if (bits == 0) {
+            return SiteInstrumentation.NONE;
+        }
+        boolean linearInputs = "linear-inputs".equals(o.getString("qat.sites"));
+        SiteRecorder probe = new SiteRecorder(SiteInstrumentation.NONE);
+        ModelGraph model = run.buildModel(probe, false);
+        Map<String, INDArray> feeds = run.family().batch(windows.random(batch, new Random(run.config().seed())),
+                run.config().model().options(), run.corpus().tokenizer().vocabSize(), false, new Random(0));
+        Map<String, String> selected = new LinkedHashMap<>();
+        probe.sites().forEach((site, variable) -> {
+            boolean kind = linearInputs ? QatSites.LINEAR_INPUTS.contains(site.kind()) : site.kind() != SiteKind.HEAD_OUTPUT;
+            if (!site.isWeight() && kind && !site.name().startsWith("head.")) {
+                selected.put(site.name(), variable.name());
+            }
+        });
+        Map<String, INDArray> values = model.sd().output(feeds, new ArrayList<>(selected.values()));
+        Map<String, Range> bounds = new LinkedHashMap<>();
+        selected.forEach((site, variable) -> bounds.put(site, startingBounds(values.get(variable))));
+        run.events().log("train: QAT at " + bits + " bits on " + bounds.size() + " sites with learned clipping");
+        return new QatSites(QuantizationPlan.of(run.config(), run.registry()).quantizer(), bits, bounds);
+    }
+
+    /** The first batch's min and max, widened by 1% of the width so the extremes start inside. */
+    private static Range startingBounds(INDArray x) {
+        double min = x.minNumber().doubleValue();
+        double max = x.maxNumber().doubleValue();
+        double margin = Math.max(0.01 * (max - min), 1e-3);
+        return Range.of(min - margin, max + margin);
     }
 
     private static Map<String, INDArray> trainableArrays(ModelGraph model) {

@@ -163,4 +163,10 @@ public final class UniformAffineQuantizer implements Quantizer {
         double[] zeroPoint = Arrays.stream(params.zeroPoint()).asDoubleStream().toArray();
         return new AffineFormula.Params<>(t.alongAxis(params.scale(), axis), t.alongAxis(zeroPoint, axis));
     }
+
+    /** Learned clipping bounds for QAT; see {@link LearnedClipping} for the forward pass and gradients. */
+    @Override
+    public SDVariable fakeQuantizeLearned(SDVariable x, SDVariable low, SDVariable high, int bits) {
+        return LearnedClipping.fakeQuantize(x, low, high, bits);
+    }
 }
