@@ -15,4 +15,11 @@ public interface Corpus {
 
     /** All token ids of one split, in corpus order; never {@code null}. */
     int[] tokens(Split split);
+
+    /**
+     * The length of the fixed blocks each split's stream is made of (one padded sentence per
+     * block, for encoders that expect {@code [CLS] sentence [SEP]}), or 0 for a free-running text
+     * stream that windows may cut anywhere.
+     */
+    int blockLength();
 }

@@ -95,9 +95,7 @@ public final class CalibrateStage implements Stage {
 
     @Override
     public void run(RunContext run, StageConfig config) throws Exception {
-        if (!run.hasWeights()) {
-            throw new IllegalStateException("calibrate needs a model: put a train stage before it");
-        }
+        run.ensureWeights();
         QuantizationPlan plan = QuantizationPlan.of(run.config(), run.registry());
         PluginRef estimatorRef = config.plugin("estimator");
         RangeEstimator estimator = run.registry().require(PluginKind.RANGE_ESTIMATOR, estimatorRef.id(), RangeEstimator.class);
@@ -118,7 +116,7 @@ public final class CalibrateStage implements Stage {
         }
 
         int seq = run.family().sequenceLength(run.config().model().options());
-        TokenWindows windows = new TokenWindows(run.corpus().tokens(Split.TRAIN), seq + 1);
+        TokenWindows windows = TokenWindows.of(run.corpus(), Split.TRAIN, seq + 1);
         Random random = new Random(run.config().seed() ^ CALIBRATION_STREAM);
         int batches = config.options().getInt("batches");
         List<String> fetch = new ArrayList<>(variables.values());

@@ -19,12 +19,14 @@ import org.inlier.runtime.config.StageConfig;
 import org.inlier.runtime.metrics.AttentionSinks;
 import org.inlier.runtime.metrics.OutlierLocator;
 import org.inlier.runtime.metrics.OutlierMetrics;
+import org.inlier.runtime.metrics.PooledCosine;
 import org.inlier.runtime.metrics.Sqnr;
 import org.inlier.runtime.model.FakeQuantSites;
 import org.inlier.runtime.model.SiteRecorder;
 import org.inlier.runtime.quant.QuantizationPlan;
 import org.inlier.runtime.train.TokenWindows;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -38,6 +40,9 @@ public final class EvaluateStage implements Stage {
 
     /** Where the papers take their headline outlier metrics. */
     static final Set<SiteKind> HEADLINE_SITES = EnumSet.of(SiteKind.FFN_OUTPUT, SiteKind.LAYERNORM_OUTPUT);
+
+    /** The placeholder that marks padding, in families that pad (1 = token, 0 = padding). */
+    private static final String PADDING_MASK = "attention_mask";
 
     /** Outlier dimensions listed per site. */
     private static final int TOP_DIMENSIONS = 3;
@@ -66,11 +71,9 @@ public final class EvaluateStage implements Stage {
 
     @Override
     public void run(RunContext run, StageConfig config) {
-        if (!run.hasWeights()) {
-            throw new IllegalStateException("evaluate needs a model: put a train stage before it");
-        }
+        run.ensureWeights();
         int seq = run.family().sequenceLength(run.config().model().options());
-        TokenWindows windows = new TokenWindows(run.corpus().tokens(Split.TEST), seq + 1);
+        TokenWindows windows = TokenWindows.of(run.corpus(), Split.TEST, seq + 1);
         int batch = config.options().getInt("batch");
         int batches = Math.min(config.options().getInt("batches"), windows.count() / batch);
         if (batches == 0) {
@@ -116,18 +119,30 @@ public final class EvaluateStage implements Stage {
         List<String> quantizedFetch = new ArrayList<>();
         reference.keySet().forEach(site -> quantizedFetch.add(fakeQuant.outputs().get(site).name()));
         quantizedFetch.add(quantized.loss());
+        quantizedFetch.add(quantized.output());
+        List<String> fpFetch = new ArrayList<>(reference.values());
+        fpFetch.add(fpModel.output());
 
         double lossSum = 0;
+        Sqnr outputSqnr = new Sqnr();
+        PooledCosine cosine = new PooledCosine();
         for (int b = 0; b < data.count(); b++) {
             Map<String, INDArray> feeds = data.feeds(data.windows(b), b);
-            Map<String, INDArray> fpValues = fpModel.sd().output(feeds, new ArrayList<>(reference.values()));
+            Map<String, INDArray> fpValues = fpModel.sd().output(feeds, fpFetch);
             Map<String, INDArray> qValues = quantized.sd().output(feeds, quantizedFetch);
             lossSum += qValues.get(quantized.loss()).getDouble(0);
             for (String site : reference.keySet()) {
                 sqnr.get(site).add(fpValues.get(reference.get(site)), qValues.get(fakeQuant.outputs().get(site).name()));
             }
+            INDArray fpOut = fpValues.get(fpModel.output());
+            INDArray qOut = qValues.get(quantized.output());
+            outputSqnr.add(fpOut, qOut);
+            cosine.add(fpOut, qOut, feeds.get(PADDING_MASK));
         }
-        run.report().row("quality", qualityRow(plan.label(), lossSum / data.count()));
+        Map<String, Object> quality = qualityRow(fpModel, plan.label(), lossSum / data.count());
+        quality.put("output_sqnr_db", outputSqnr.decibels());
+        quality.put("pooled_cosine", cosine.mean());
+        run.report().row("quality", quality);
         String worst = null;
         for (Map.Entry<String, Sqnr> e : sqnr.entrySet()) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -144,11 +159,14 @@ public final class EvaluateStage implements Stage {
         }
     }
 
-    private static Map<String, Object> qualityRow(String precision, double loss) {
+    /** Loss and perplexity, unless the model has no loss (a pretrained encoder without its pretraining head). */
+    private static Map<String, Object> qualityRow(ModelGraph model, String precision, double loss) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("precision", precision);
-        row.put("loss", loss);
-        row.put("perplexity", Math.exp(loss));
+        if (model.sd().getVariable(model.loss()).getVariableType() != VariableType.CONSTANT) {
+            row.put("loss", loss);
+            row.put("perplexity", Math.exp(loss));
+        }
         return row;
     }
 
@@ -200,7 +218,7 @@ public final class EvaluateStage implements Stage {
                     }
                 }
             }
-            run.report().row("quality", qualityRow("FP32", lossSum / data.count()));
+            run.report().row("quality", qualityRow(model, "FP32", lossSum / data.count()));
             reportOutliers();
             reportLocations();
             reportSinks();

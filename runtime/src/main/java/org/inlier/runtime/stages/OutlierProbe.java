@@ -34,7 +34,7 @@ final class OutlierProbe {
                 headline.put(e.getKey().name(), e.getValue().name());
             }
         }
-        TokenWindows windows = new TokenWindows(run.corpus().tokens(Split.VALID), seq + 1);
+        TokenWindows windows = TokenWindows.of(run.corpus(), Split.VALID, seq + 1);
         this.feeds = run.family().batch(windows.sequential(0, Math.min(SEQUENCES, windows.count())),
                 run.config().model().options(), run.corpus().tokenizer().vocabSize(), false, new Random(0));
     }

@@ -54,9 +54,7 @@ public final class QuantizeStage implements Stage {
 
     @Override
     public void run(RunContext run, StageConfig config) {
-        if (!run.hasWeights()) {
-            throw new IllegalStateException("quantize needs a model: put a train stage before it");
-        }
+        run.ensureWeights();
         QuantizationPlan plan = QuantizationPlan.of(config, run.registry());
         RangeEstimator weightRanges = run.registry().require(PluginKind.RANGE_ESTIMATOR, WEIGHT_ESTIMATOR, RangeEstimator.class);
         SiteRecorder recorder = new SiteRecorder(SiteInstrumentation.NONE);

@@ -14,6 +14,7 @@ import org.inlier.api.data.Dataset;
 import org.inlier.api.model.ModelFamily;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.ModelSpec;
+import org.inlier.api.model.NormLink;
 import org.inlier.api.plugin.PluginKind;
 import org.inlier.api.quant.QuantParams;
 import org.inlier.api.quant.Range;
@@ -130,13 +131,11 @@ public final class RunContext {
         if (weights != null) {
             List<String> fresh = new ArrayList<>();
             for (SDVariable v : model.sd().variables()) {
-                if (v.getVariableType() == VariableType.VARIABLE) {
-                    INDArray w = weights.get(v.name());
-                    if (w == null) {
-                        fresh.add(v.name());
-                    } else {
-                        v.setArray(w.dup());
-                    }
+                INDArray w = weights.get(v.name());
+                if (w != null) {
+                    v.setArray(w.dup());
+                } else if (v.getVariableType() == VariableType.VARIABLE) {
+                    fresh.add(v.name());
                 }
             }
             // New variables (QAT bounds, attention gates added to a trained model) start from their initial values.
@@ -147,12 +146,20 @@ public final class RunContext {
         return model;
     }
 
-    /** Keeps a model's trainable variables as the run's current weights. */
+    /**
+     * Keeps a model's trainable variables as the run's current weights, with the residual
+     * shortcut scales of post-LN models (constants that exact rewrites such as Gamma Migration change).
+     */
     public void keepWeights(ModelGraph model) {
         Map<String, INDArray> copy = new LinkedHashMap<>();
         for (SDVariable v : model.sd().variables()) {
             if (v.getVariableType() == VariableType.VARIABLE) {
                 copy.put(v.name(), v.getArr().dup());
+            }
+        }
+        for (NormLink link : model.norms()) {
+            if (link.shortcutScale() != null) {
+                copy.put(link.shortcutScale(), model.sd().getArrForVarName(link.shortcutScale()).dup());
             }
         }
         weights = copy;
@@ -169,9 +176,15 @@ public final class RunContext {
         floatEvaluated = true;
     }
 
-    /** Whether a model has been trained or loaded in this run. */
-    public boolean hasWeights() {
-        return weights != null;
+    /**
+     * Makes sure the run has weights to work on: without a train stage these are the model
+     * family's own initial weights — a pretrained family's checkpoint, or a fresh initialisation.
+     */
+    public void ensureWeights() {
+        if (weights == null) {
+            keepWeights(buildModel(new SiteRecorder(org.inlier.api.site.SiteInstrumentation.NONE), false));
+            events.log("model: no train stage ran; using " + config.model().id() + "'s own initial weights");
+        }
     }
 
     /** The current weights by variable name (read-only use). */

@@ -88,7 +88,7 @@ public final class TrainStage implements Stage {
         int steps = o.getInt("steps");
         int batch = o.getInt("batch");
         int seq = run.family().sequenceLength(run.config().model().options());
-        TokenWindows windows = new TokenWindows(run.corpus().tokens(Split.TRAIN), seq + 1);
+        TokenWindows windows = TokenWindows.of(run.corpus(), Split.TRAIN, seq + 1);
         SiteRecorder sites = new SiteRecorder(instrumentation(run, o, windows, batch));
         ModelGraph model = run.buildModel(sites, true);
         String objective = TrainingObjective.build(run, model, sites);

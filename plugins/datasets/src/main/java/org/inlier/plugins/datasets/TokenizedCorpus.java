@@ -50,6 +50,12 @@ public record TokenizedCorpus(String description, CharacterTokenizer tokenizer, 
         return Objects.requireNonNull(texts.get(split), () -> "no text for split " + split);
     }
 
+    /** A free-running character stream: windows may start anywhere. */
+    @Override
+    public int blockLength() {
+        return 0;
+    }
+
     @Override
     public int[] tokens(Split split) {
         return switch (split) {
