@@ -35,10 +35,11 @@ public interface OutlierSuppression extends Plugin {
      * variable values in place and must leave the floating-point output unchanged.
      *
      * @param model   the model with its trained weights
+     * @param context activation statistics on calibration data, for rewrites whose scale depends on them
      * @param options this method's validated options
      * @return a line for the report describing what changed, or empty if the method does not rewrite
      */
-    Optional<String> rewrite(ModelGraph model, Options options);
+    Optional<String> rewrite(ModelGraph model, RewriteContext context, Options options);
 
     /**
      * Chooses activation ranges from calibration data, e.g. Token-Wise Clipping.

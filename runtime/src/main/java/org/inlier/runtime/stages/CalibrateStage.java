@@ -19,6 +19,7 @@ import org.inlier.api.quant.RangeObserver;
 import org.inlier.api.site.QuantizationSite;
 import org.inlier.api.site.SiteInstrumentation;
 import org.inlier.api.suppression.OutlierSuppression;
+import org.inlier.api.suppression.RewriteContext;
 import org.inlier.runtime.config.PluginRef;
 import org.inlier.runtime.config.StageConfig;
 import org.inlier.runtime.model.SiteRecorder;
@@ -63,11 +64,11 @@ public final class CalibrateStage implements Stage {
     }
 
     /** Applies the pipeline's exact model rewrites (e.g. Gamma Migration) and keeps the rewritten weights. */
-    private static void rewrite(RunContext run, ModelGraph model) {
+    private static void rewrite(RunContext run, ModelGraph model, RewriteContext statistics) {
         boolean changed = false;
         for (PluginRef ref : run.config().suppression()) {
             OutlierSuppression method = run.registry().require(PluginKind.OUTLIER_SUPPRESSION, ref.id(), OutlierSuppression.class);
-            Optional<String> what = method.rewrite(model, ref.options());
+            Optional<String> what = method.rewrite(model, statistics, ref.options());
             if (what.isPresent()) {
                 run.events().log("calibrate: " + ref.id() + ": " + what.get());
                 run.report().row("suppression", Map.of("method", ref.id(), "hook", "rewrite", "effect", what.get()));
@@ -100,9 +101,19 @@ public final class CalibrateStage implements Stage {
         PluginRef estimatorRef = config.plugin("estimator");
         RangeEstimator estimator = run.registry().require(PluginKind.RANGE_ESTIMATOR, estimatorRef.id(), RangeEstimator.class);
 
+        int seq = run.family().sequenceLength(run.config().model().options());
+        TokenWindows windows = TokenWindows.of(run.corpus(), Split.TRAIN, seq + 1);
+        Random random = new Random(run.config().seed() ^ CALIBRATION_STREAM);
+        int batches = config.options().getInt("batches");
+        List<Map<String, INDArray>> calibration = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            calibration.add(run.family().batch(windows.random(config.options().getInt("batch"), random),
+                    run.config().model().options(), run.corpus().tokenizer().vocabSize(), false, random));
+        }
+
         SiteRecorder recorder = new SiteRecorder(SiteInstrumentation.NONE);
         ModelGraph model = run.buildModel(recorder, false);
-        rewrite(run, model);
+        rewrite(run, model, new ChannelStatistics(model, recorder, calibration));
         Map<String, QuantizationSite> sites = new LinkedHashMap<>();
         Map<String, String> variables = new LinkedHashMap<>();
         Map<String, RangeObserver> observers = new LinkedHashMap<>();
@@ -115,17 +126,12 @@ public final class CalibrateStage implements Stage {
             }
         }
 
-        int seq = run.family().sequenceLength(run.config().model().options());
-        TokenWindows windows = TokenWindows.of(run.corpus(), Split.TRAIN, seq + 1);
-        Random random = new Random(run.config().seed() ^ CALIBRATION_STREAM);
-        int batches = config.options().getInt("batches");
         List<String> fetch = new ArrayList<>(variables.values());
         fetch.add(model.output());
         // Methods that choose ranges need the batches again; keep them only when a method may ask.
         CalibrationData.Recorder kept = run.config().suppression().isEmpty() ? null : new CalibrationData.Recorder();
         for (int b = 0; b < batches; b++) {
-            Map<String, INDArray> feeds = run.family().batch(windows.random(config.options().getInt("batch"), random),
-                    run.config().model().options(), run.corpus().tokenizer().vocabSize(), false, random);
+            Map<String, INDArray> feeds = calibration.get(b);
             Map<String, INDArray> values = model.sd().output(feeds, fetch);
             if (kept != null) {
                 Map<String, INDArray> siteValues = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import org.inlier.api.quant.Range;
 import org.inlier.api.site.QuantizationSite;
 import org.inlier.api.suppression.CalibrationContext;
 import org.inlier.api.suppression.OutlierSuppression;
+import org.inlier.api.suppression.RewriteContext;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -115,7 +116,7 @@ public final class KurtosisRegularization implements OutlierSuppression {
     }
 
     @Override
-    public Optional<String> rewrite(ModelGraph model, Options options) {
+    public Optional<String> rewrite(ModelGraph model, RewriteContext context, Options options) {
         return Optional.empty();
     }
 

@@ -203,7 +203,7 @@ class KurtosisRegularizationTest {
     void actsOnlyThroughTheLossTerm() {
         Options defaults = options(Map.of());
 
-        assertThat(regularization.rewrite(null, defaults)).isEqualTo(Optional.empty());
+        assertThat(regularization.rewrite(null, sites -> Map.of(), defaults)).isEqualTo(Optional.empty());
         assertThat(regularization.chooseRanges(null, defaults)).isEqualTo(Optional.empty());
     }
 }

@@ -18,8 +18,9 @@ class PluginRegistrationTest {
     }
 
     @Test
-    void kurtosisRegularizationIsFoundByServiceLoader() {
-        assertThat(load()).extracting(Plugin::id).contains("kurtosis-regularization");
+    void everyMethodIsFoundByServiceLoader() {
+        assertThat(load()).extracting(Plugin::id)
+                .contains("kurtosis-regularization", "gamma-migration", "smoothquant", "token-wise-clipping");
         assertThat(load()).allSatisfy(p -> assertThat(p.kind()).isEqualTo(PluginKind.OUTLIER_SUPPRESSION));
     }
 
@@ -27,10 +28,13 @@ class PluginRegistrationTest {
     void everyDefaultIsAllowed() {
         List<OptionSpec> specs = load().stream().flatMap(p -> p.options().stream()).toList();
 
-        assertThat(specs).extracting(OptionSpec::name).contains("lambda", "sites", "target");
+        assertThat(specs).extracting(OptionSpec::name)
+                .contains("lambda", "sites", "target", "min_abs_gamma", "alpha", "step", "candidates", "fine");
         assertThat(specs).allSatisfy(spec -> {
             if (spec.type() == OptionType.CHOICE) {
                 assertThat(spec.choices()).as(spec.name()).contains((String) spec.defaultValue());
+            } else if (spec.type() == OptionType.BOOLEAN) {
+                assertThat(spec.defaultValue()).as(spec.name()).isInstanceOf(Boolean.class);
             } else {
                 assertThat(((Number) spec.defaultValue()).doubleValue()).as(spec.name()).isBetween(spec.min(), spec.max());
             }
