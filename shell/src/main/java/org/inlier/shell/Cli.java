@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 /** {@code inlier}: the command-line client. Every subcommand talks to the runtime over the event bus. */
 @Command(name = "inlier", mixinStandardHelpOptions = true, version = "inlier 0.1.0",
         description = "Make transformers quantization-friendly and quantize them.",
-        subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class,
+                ReportCommand.class, CompareCommand.class, SweepCommand.class},
         footer = {"", "Exit codes: 0 success, 1 run failed or cancelled, 2 invalid pipeline or command line."})
 public final class Cli implements Runnable {
 

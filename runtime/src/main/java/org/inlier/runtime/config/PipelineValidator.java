@@ -23,6 +23,9 @@ import org.inlier.runtime.stages.Stage;
  */
 public final class PipelineValidator {
 
+    /** The field of a sweep file, which the sweep runner expands before validating each pipeline. */
+    public static final String SWEEP = "sweep";
+
     private static final List<String> TOP_LEVEL = List.of("name", "seed", "model", "data", "attention", "backend", "suppression", "stages");
 
     private final PluginRegistry registry;
@@ -57,7 +60,9 @@ public final class PipelineValidator {
     private PipelineConfig bind(JsonNode root, String defaultName) {
         for (Iterator<String> keys = root.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();
-            if (!TOP_LEVEL.contains(key)) {
+            if (key.equals(SWEEP)) {
+                problem(key, "a sweep block expands into several pipelines; run it (or check it with --dry-run) with 'inlier sweep <file>'");
+            } else if (!TOP_LEVEL.contains(key)) {
                 problem(key, "unknown field; " + Suggestions.hint(key, TOP_LEVEL));
             }
         }
@@ -248,7 +253,8 @@ public final class PipelineValidator {
         for (int i = 0; i < stageConfigs.size(); i++) {
             StageConfig stage = stageConfigs.get(i);
             for (Map.Entry<String, Object> option : stage.options().asMap().entrySet()) {
-                if (option.getKey().endsWith("bits") && option.getValue() instanceof Number bits
+                // A bit width of 0 switches a feature off (train's qat.bits), so the backend never executes it.
+                if (option.getKey().endsWith("bits") && option.getValue() instanceof Number bits && bits.intValue() != 0
                         && (bits.intValue() < caps.minBits() || bits.intValue() > caps.maxBits())) {
                     problem("stages[" + i + "]." + stage.name() + "." + option.getKey(), "backend '" + backendRef.id()
                             + "' executes " + caps.minBits() + " to " + caps.maxBits() + " bits, not " + bits);

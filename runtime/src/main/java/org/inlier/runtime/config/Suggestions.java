@@ -5,13 +5,13 @@ import java.util.Comparator;
 import java.util.List;
 
 /** "Did you mean" suggestions by edit distance. */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {
     }
 
     /** The candidates close to a misspelt name, nearest first; empty if none is close. */
-    static List<String> nearest(String wrong, Collection<String> candidates) {
+    public static List<String> nearest(String wrong, Collection<String> candidates) {
         int tolerance = Math.max(2, wrong.length() / 3);
         return candidates.stream()
                 .filter(c -> distance(wrong.toLowerCase(), c.toLowerCase()) <= tolerance)

@@ -1,8 +1,5 @@
 package org.inlier.runtime.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,24 +7,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.inlier.runtime.config.PipelineConfig;
-import org.inlier.runtime.store.AtomicFiles;
+import org.inlier.runtime.report.plots.FigureRenderer;
+import org.inlier.runtime.report.plots.ReportPlots;
+import org.inlier.runtime.report.plots.ReportSeries;
 
 /**
- * What a run found, section by section, written as {@code report.json} (versioned schema) and
- * {@code report.md}. Both come from the same data, so their numbers always agree.
+ * What a run found, section by section, written as {@code report.json} (versioned schema),
+ * {@code report.md} with PNG plots under {@code plots/}, and a self-contained
+ * {@code report.html}. All come from the same data, so their numbers always agree.
  *
- * <p>A section is either a map of named values or a table (a list of rows with the same keys).
+ * <p>A section is either a map of named values or a table (a list of rows with the same keys);
+ * {@link Sections} names the sections the stages write and the plots read.
  */
 public final class RunReport {
 
-    /** Version of the {@code report.json} layout; bump it when a field changes meaning. */
+    /**
+     * Version of the {@code report.json} layout; bump it when a field changes meaning. Fields
+     * added without changing the others' meaning ({@code figures}, {@code not_plotted}) keep it.
+     */
     public static final int SCHEMA_VERSION = 1;
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final String runId;
     private final PipelineConfig config;
     private final Map<String, Object> sections = new LinkedHashMap<>();
+    private final FigureRenderer figures = new FigureRenderer();
 
     /**
      * @param runId  the run's id
@@ -54,7 +57,11 @@ public final class RunReport {
         return new LinkedHashMap<>(sections);
     }
 
-    /** Writes {@code report.json} and {@code report.md} into a run folder, atomically. */
+    /**
+     * Writes {@code report.json}, {@code report.md}, {@code report.html} and the plots into a run
+     * folder, each file atomically. Plots whose sections did not change since the last write are
+     * not redrawn.
+     */
     public synchronized void write(Path dir) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("schema", SCHEMA_VERSION);
@@ -62,28 +69,19 @@ public final class RunReport {
         json.put("written", Instant.now().toString());
         json.put("pipeline", config.resolved());
         json.put("sections", sections);
-        try {
-            AtomicFiles.write(dir.resolve("report.json"), JSON.writeValueAsBytes(json));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("report is not serialisable", e);
-        }
-        AtomicFiles.writeString(dir.resolve("report.md"), markdown());
+        ReportFolder.write(dir, json, document());
     }
 
-    /** The report as Markdown. */
-    @SuppressWarnings("unchecked")
+    /** The report as Markdown, linking the plots a {@link #write} puts under {@code plots/}. */
     public synchronized String markdown() {
-        StringBuilder md = new StringBuilder("# Run " + runId + "\n\nPipeline `" + config.name() + "`: model `" + config.model().id()
-                + "`, data `" + config.data().id() + "`, attention `" + config.attention().id() + "`, backend `"
-                + config.backend().id() + "`, seed " + config.seed() + ".\n");
-        for (Map.Entry<String, Object> section : sections.entrySet()) {
-            md.append("\n## ").append(section.getKey()).append("\n\n");
-            if (section.getValue() instanceof List<?> rows) {
-                md.append(Tables.markdown((List<Map<String, Object>>) rows));
-            } else {
-                md.append(Tables.markdown(List.of((Map<String, Object>) section.getValue())));
-            }
-        }
-        return md.toString();
+        return document().markdown();
+    }
+
+    private ReportDocument document() {
+        FigureRenderer.Figures drawn = figures.render(ReportPlots.RUN,
+                List.of(new ReportSeries(config.attention().id(), new Sections(sections))));
+        String intro = "Pipeline `" + config.name() + "`: model `" + config.model().id() + "`, data `" + config.data().id()
+                + "`, attention `" + config.attention().id() + "`, backend `" + config.backend().id() + "`, seed " + config.seed() + ".";
+        return new ReportDocument("Run " + runId, intro, drawn, sections);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Renders rows of named values as Markdown or plain-text tables, with numbers formatted once. */
+/** Renders rows of named values as Markdown, HTML or plain-text tables, with numbers formatted once. */
 public final class Tables {
 
     private Tables() {
@@ -22,12 +22,31 @@ public final class Tables {
         for (Map<String, Object> row : rows) {
             md.append("| ");
             for (String c : columns) {
-                md.append(format(row.get(c))).append(" | ");
+                md.append(format(row.get(c)).replace("|", "\\|")).append(" | ");
             }
             md.setLength(md.length() - 1);
             md.append('\n');
         }
         return md.toString();
+    }
+
+    /** An HTML table with one column per key seen in any row; cells escaped. */
+    public static String html(List<Map<String, Object>> rows) {
+        List<String> columns = columns(rows);
+        StringBuilder html = new StringBuilder("<table>\n<tr>");
+        columns.forEach(c -> html.append("<th>").append(escapeHtml(c)).append("</th>"));
+        html.append("</tr>\n");
+        for (Map<String, Object> row : rows) {
+            html.append("<tr>");
+            columns.forEach(c -> html.append("<td>").append(escapeHtml(format(row.get(c)))).append("</td>"));
+            html.append("</tr>\n");
+        }
+        return html.append("</table>\n").toString();
+    }
+
+    /** Text made safe inside HTML elements and attribute values. */
+    static String escapeHtml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     /** A plain-text table with aligned columns, for the console. */

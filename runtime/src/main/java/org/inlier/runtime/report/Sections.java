@@ -1,0 +1,81 @@
+package org.inlier.runtime.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Read access to a report's sections, whether kept by a live run or read back from
+ * {@code report.json}: a section is a table (a list of rows) or a map of named values, and a
+ * number may come as any {@link Number}.
+ *
+ * <p>The section names are defined here once, for the stages that write them and for the plots
+ * and comparisons that read them.
+ *
+ * @param map section name to a list of rows or a map of values
+ */
+public record Sections(Map<String, Object> map) {
+
+    /** Table: one row per logged training step ({@code step}, {@code loss}, {@code lr}). */
+    public static final String TRAINING_CURVE = "training curve";
+    /** Table: headline outlier metrics on a held-out batch during training ({@code step}, {@code max_inf_norm}, {@code avg_kurtosis}). */
+    public static final String OUTLIERS_DURING_TRAINING = "outliers during training";
+    /** Table: perplexity per precision ({@code precision} such as FP32 or W8A8, {@code loss}, {@code perplexity}). */
+    public static final String QUALITY = "quality";
+    /** Table: outlier metrics of the floating-point model per site ({@code site}, {@code inf_norm}, {@code kurtosis}, {@code max_abs}, optional {@code headline}). */
+    public static final String OUTLIERS_PER_SITE = "outliers per site";
+    /** Values: the papers' headline metrics ({@code max_inf_norm}, {@code avg_kurtosis}, {@code over}). */
+    public static final String OUTLIERS = "outliers";
+    /** Table: quantization error per site ({@code precision}, {@code site}, {@code sqnr_db}). */
+    public static final String SQNR = "per-site SQNR";
+    /** Table: the largest hidden dimensions per site and the token producing each ({@code site}, {@code dimension}, {@code max_abs}, {@code token}, ...). */
+    public static final String OUTLIER_DIMENSIONS = "outlier dimensions and tokens";
+    /** Table: attention mass per head on the first and on delimiter tokens ({@code site}, {@code head}, {@code first_token_mass}, {@code delimiter_mass}). */
+    public static final String ATTENTION_SINKS = "attention sinks";
+    /** Table: a histogram of the activations at the worst site ({@code site}, {@code lower}, {@code upper}, {@code count}). */
+    public static final String ACTIVATION_HISTOGRAM = "activation histogram";
+    /** Table: the quantization grid at the histogram's site per precision ({@code precision}, {@code site}, {@code clip_min}, {@code clip_max}, {@code levels}). */
+    public static final String QUANTIZATION_GRID = "quantization grid";
+    /** Values: which point of a sweep trained the checkpoint this run reused ({@code trained_in}, {@code checkpoint}). */
+    public static final String SHARED_TRAINING = "shared training";
+
+    /** Whether the report has a non-empty section of this name. */
+    public boolean has(String section) {
+        Object value = map.get(section);
+        return value instanceof List<?> rows ? !rows.isEmpty() : value instanceof Map<?, ?> values && !values.isEmpty();
+    }
+
+    /** The rows of a table section; empty if there is no such table. */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> rows(String section) {
+        return map.get(section) instanceof List<?> rows ? (List<Map<String, Object>>) rows : List.of();
+    }
+
+    /** The values of a values section; empty if there is no such section. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> values(String section) {
+        return map.get(section) instanceof Map<?, ?> values ? (Map<String, Object>) values : Map.of();
+    }
+
+    /** A copy of the named sections that later changes to this report do not affect (rows are never changed once added). */
+    public Map<String, Object> snapshot(List<String> names) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        for (String name : names) {
+            Object value = map.get(name);
+            copy.put(name, value instanceof List<?> rows ? new ArrayList<>(rows) : value instanceof Map<?, ?> values ? new LinkedHashMap<>(values) : null);
+        }
+        return copy;
+    }
+
+    /** A numeric field of a row, or NaN if it is missing or not a number. */
+    public static double number(Map<String, Object> row, String key) {
+        return row.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /** A field of a row as text; empty if it is missing. */
+    public static String text(Map<String, Object> row, String key) {
+        Object value = row.get(key);
+        return value == null ? "" : String.valueOf(value);
+    }
+}
