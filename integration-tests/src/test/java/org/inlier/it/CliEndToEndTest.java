@@ -17,9 +17,7 @@ class CliEndToEndTest {
     Path dir;
 
     private CliResult cli(String... args) {
-        String[] all = Stream.concat(Stream.of(args), Stream.of("--runs", dir.resolve("runs").toString(),
-                "--plugins", dir.resolve("no-plugins").toString(), "--cache", dir.resolve("cache").toString())).toArray(String[]::new);
-        return CliResult.run(all);
+        return CliResult.in(dir, args);
     }
 
     @Test

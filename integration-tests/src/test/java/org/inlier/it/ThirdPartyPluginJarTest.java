@@ -1,6 +1,8 @@
 package org.inlier.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.inlier.it.ThirdPartySources.ATTENTION_SPI;
+import static org.inlier.it.ThirdPartySources.attentionVariant;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,41 +12,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ThirdPartyPluginJarTest {
 
-    private static final String SPI = "org.inlier.api.attention.AttentionVariant";
-
     @TempDir
     Path dir;
-
-    private static String variant(String className, String id, String constructorBody) {
-        return """
-                package thirdparty;
-                import java.util.List;
-                import org.inlier.api.attention.*;
-                import org.inlier.api.plugin.*;
-                import org.nd4j.autodiff.samediff.SDVariable;
-                public class %1$s implements AttentionVariant {
-                    public %1$s() { %3$s }
-                    public String id() { return "%2$s"; }
-                    public String description() { return "softmax with a fixed temperature of 2"; }
-                    public List<OptionSpec> options() { return List.of(); }
-                    public SDVariable probabilities(SDVariable scores, AttentionContext c, Options o) {
-                        return c.sd().nn.softmax(scores.div(2.0), -1);
-                    }
-                    public SDVariable headOutputs(SDVariable h, AttentionContext c, Options o) { return h; }
-                }
-                """.formatted(className, id, constructorBody);
-    }
 
     @Test
     void aJarWithAThrowingConstructorIsReportedAndTheOtherPluginsStillLoad() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        PluginJars.build(plugins, "good", Map.of("thirdparty.WarmSoftmax", variant("WarmSoftmax", "warm-softmax", "")),
-                Map.of(SPI, "thirdparty.WarmSoftmax\n"));
+        PluginJars.build(plugins, "good", Map.of("thirdparty.WarmSoftmax", attentionVariant("WarmSoftmax", "warm-softmax", "")),
+                Map.of(ATTENTION_SPI, "thirdparty.WarmSoftmax\n"));
         Path broken = PluginJars.build(plugins, "broken",
-                Map.of("thirdparty.Exploding", variant("Exploding", "exploding", "throw new IllegalStateException(\"boom\");")),
-                Map.of(SPI, "thirdparty.Exploding\nthirdparty.DoesNotExist\n"));
-        PluginJars.build(plugins, "duplicate", Map.of("thirdparty.Impostor", variant("Impostor", "vanilla", "")),
-                Map.of(SPI, "thirdparty.Impostor\n"));
+                Map.of("thirdparty.Exploding", attentionVariant("Exploding", "exploding", "throw new IllegalStateException(\"boom\");")),
+                Map.of(ATTENTION_SPI, "thirdparty.Exploding\nthirdparty.DoesNotExist\n"));
+        PluginJars.build(plugins, "duplicate", Map.of("thirdparty.Impostor", attentionVariant("Impostor", "vanilla", "")),
+                Map.of(ATTENTION_SPI, "thirdparty.Impostor\n"));
 
         CliResult result = CliResult.run("plugins", "--plugins", plugins.toString(), "--runs", dir.resolve("runs").toString());
 
@@ -58,8 +38,8 @@ class ThirdPartyPluginJarTest {
     @Test
     void aPipelineCanUseAPluginFromTheFolder() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        PluginJars.build(plugins, "good", Map.of("thirdparty.WarmSoftmax", variant("WarmSoftmax", "warm-softmax", "")),
-                Map.of(SPI, "thirdparty.WarmSoftmax\n"));
+        PluginJars.build(plugins, "good", Map.of("thirdparty.WarmSoftmax", attentionVariant("WarmSoftmax", "warm-softmax", "")),
+                Map.of(ATTENTION_SPI, "thirdparty.WarmSoftmax\n"));
         Path pipeline = Files.writeString(dir.resolve("warm.yaml"), """
                 model: { family: decoder-clm, layers: 1, hidden: 16, heads: 2, ffn: 32, seq: 8 }
                 data: { set: text-file, path: "%s" }

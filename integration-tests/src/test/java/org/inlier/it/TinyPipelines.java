@@ -43,4 +43,14 @@ final class TinyPipelines {
                   - evaluate: { batches: 4, batch: 8 }
                 """.formatted(corpus.toAbsolutePath()));
     }
+
+    /** Training that would go on for a million steps, checkpointing every 5: for cancelling and resuming. */
+    static Path endless(Path dir, Path corpus) throws IOException {
+        return Files.writeString(dir.resolve("endless.yaml"), """
+                model: { family: decoder-clm, layers: 1, hidden: 16, heads: 2, ffn: 32, seq: 8 }
+                data: { set: text-file, path: "%s" }
+                backend: { id: nd4j-cpu, threads: 1 }
+                stages: [ { train: { steps: 1000000, batch: 2, warmup: 0, checkpoint_every: 5, log_every: 1 } } ]
+                """.formatted(corpus.toAbsolutePath()));
+    }
 }

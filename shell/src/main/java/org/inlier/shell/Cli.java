@@ -11,9 +11,10 @@ import picocli.CommandLine.Command;
 /** {@code inlier}: the command-line client. Every subcommand talks to the runtime over the event bus. */
 @Command(name = "inlier", mixinStandardHelpOptions = true, version = "inlier 0.1.0",
         description = "Make transformers quantization-friendly and quantize them.",
-        subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class,
+        subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class, StatusCommand.class, CancelCommand.class,
+                RunsCommand.class, ShellCommand.class,
                 ReportCommand.class, CompareCommand.class, SweepCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 run failed or cancelled, 2 invalid pipeline or command line."})
+        footer = {"", "Exit codes: 0 success, 1 run failed or cancelled, 2 invalid pipeline, command line or run id, 3 busy."})
 public final class Cli implements Runnable {
 
     private static volatile PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);

@@ -7,9 +7,16 @@ final class ExitCodes {
     static final int OK = 0;
     /** A run started but failed or was cancelled. */
     static final int RUN_FAILED = 1;
-    /** The pipeline or the command line is invalid; nothing ran. */
+    /** The pipeline, the command line or the run id is invalid; nothing ran. */
     static final int INVALID = 2;
+    /** The runtime is busy (its queue is full, or the run to resume is still active); nothing ran, try again later. */
+    static final int BUSY = 3;
 
     private ExitCodes() {
+    }
+
+    /** The exit code for a request the runtime refused. */
+    static int of(BusClient.BusFailure refused) {
+        return "busy".equals(refused.type()) ? BUSY : INVALID;
     }
 }

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** A pipeline named on the command line, or the embedded quickstart when none is. */
-final class PipelineArgument {
+public final class PipelineArgument {
 
     /** The quickstart pipeline shipped inside the CLI. */
     static final String QUICKSTART = "quickstart.yaml";
@@ -16,8 +16,8 @@ final class PipelineArgument {
     private PipelineArgument() {
     }
 
-    /** The bus request body naming the pipeline. */
-    static JsonObject request(Path file) {
+    /** The bus request body naming the pipeline: the file's absolute path, or the quickstart's text for {@code null}. */
+    public static JsonObject request(Path file) {
         if (file != null) {
             return new JsonObject().put("file", file.toAbsolutePath().toString());
         }

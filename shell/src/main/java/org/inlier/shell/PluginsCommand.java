@@ -1,6 +1,5 @@
 package org.inlier.shell;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import org.inlier.runtime.bus.Addresses;
@@ -17,24 +16,12 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (BusClient client = new BusClient(runtime, Cli.err())) {
-            JsonObject reply = client.request(Addresses.PLUGINS_LIST, new JsonObject());
-            print(reply.getJsonArray("plugins"));
-            print(reply.getJsonArray("stages"));
+        try (BusClient client = BusClient.withOwnRuntime(runtime, Cli.err())) {
+            PluginListing.print(client.request(Addresses.PLUGINS_LIST, new JsonObject()), Cli.out());
             return ExitCodes.OK;
-        }
-    }
-
-    private static void print(JsonArray entries) {
-        for (Object o : entries) {
-            JsonObject p = (JsonObject) o;
-            Cli.out().printf("%-20s %-22s %-16s %s%n", p.getString("kind"), p.getString("id"), p.getString("version"), p.getString("description"));
-            for (Object opt : p.getJsonArray("options")) {
-                JsonObject option = (JsonObject) opt;
-                Cli.out().printf("    %-24s %-8s default %-12s %s — %s%n", option.getString("name"), option.getString("type"),
-                        option.getString("default") == null ? "(none)" : option.getString("default"), option.getString("allowed"),
-                        option.getString("description"));
-            }
+        } catch (BusClient.BusFailure failure) {
+            Cli.err().println(failure.getMessage());
+            return ExitCodes.of(failure);
         }
     }
 }

@@ -5,15 +5,17 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /** Renders a run's events as console lines: progress with loss, tokens/s and ETA; logs; stage boundaries. */
-final class ProgressPrinter {
+public final class ProgressPrinter {
 
     private final PrintStream out;
 
-    ProgressPrinter(PrintStream out) {
+    /** @param out where the lines go */
+    public ProgressPrinter(PrintStream out) {
         this.out = out;
     }
 
-    void print(JsonObject event) {
+    /** Prints one event of a run; events without a console form (run.started, run.finished) print nothing. */
+    public void print(JsonObject event) {
         JsonObject data = event.getJsonObject("data", new JsonObject());
         switch (event.getString("type")) {
             case "progress" -> progress(data);
@@ -37,8 +39,12 @@ final class ProgressPrinter {
                 p.getDouble("tokens_per_s"), duration(p.getDouble("eta_s")));
     }
 
+    /** A duration as a person reads it: {@code 42s}, {@code 3m05s}, {@code 27h04m}. */
     static String duration(double seconds) {
         long s = Math.round(seconds);
-        return s >= 60 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
+        if (s >= 3600) {
+            return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+        }
+        return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 }

@@ -21,14 +21,14 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (BusClient client = new BusClient(runtime, Cli.err())) {
+        try (BusClient client = BusClient.withOwnRuntime(runtime, Cli.err())) {
             JsonObject reply = client.request(Addresses.PIPELINE_VALIDATE, PipelineArgument.request(file));
             Cli.out().println(file + " is valid: pipeline '" + reply.getString("name") + "'");
             Cli.out().println(reply.getJsonObject("resolved").encodePrettily());
             return ExitCodes.OK;
         } catch (BusClient.BusFailure failure) {
             Cli.err().println(failure.getMessage());
-            return ExitCodes.INVALID;
+            return ExitCodes.of(failure);
         }
     }
 }

@@ -11,18 +11,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.inlier.runtime.stages.RunEvents;
 
-/** Publishes a run's events on its bus address and appends each, as one JSON line, to {@code events.jsonl}. */
+/**
+ * Publishes a run's events on its bus address, appends each, as one JSON line, to
+ * {@code events.jsonl}, and shows each to an observer (the run's status).
+ */
 final class BusRunEvents implements RunEvents, AutoCloseable {
 
     private final EventBus bus;
     private final String address;
     private final Writer log;
+    private final Consumer<JsonObject> observer;
 
-    BusRunEvents(EventBus bus, String runId, Path eventsFile) {
+    BusRunEvents(EventBus bus, String runId, Path eventsFile, Consumer<JsonObject> observer) {
         this.bus = bus;
         this.address = Addresses.runEvents(runId);
+        this.observer = observer;
         try {
             this.log = Files.newBufferedWriter(eventsFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
@@ -40,6 +46,7 @@ final class BusRunEvents implements RunEvents, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to events.jsonl", e);
         }
+        observer.accept(event);
         bus.publish(address, event);
     }
 

@@ -18,7 +18,9 @@ public enum Failure {
     /** The run was cancelled. */
     CANCELLED(409),
     /** The request itself is malformed. */
-    BAD_REQUEST(422);
+    BAD_REQUEST(422),
+    /** The run queue is full, or the run to resume is active; nothing was done, try again later. */
+    BUSY(503);
 
     private final int code;
 

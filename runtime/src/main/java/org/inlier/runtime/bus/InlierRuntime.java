@@ -11,10 +11,13 @@ import org.inlier.runtime.stages.StageCatalog;
 import org.inlier.runtime.store.RunStore;
 
 /**
- * The Inlier runtime in one process: discovers plugins, starts Vert.x and deploys the verticles
- * that answer on {@link Addresses}. Clients (CLI, shell, tests) talk to it only over the bus.
+ * The Inlier runtime in one process: starts Vert.x and deploys the verticles that answer on
+ * {@link Addresses}. Clients (CLI, shell, tests) talk to it only over the bus.
  */
 public final class InlierRuntime implements AutoCloseable {
+
+    /** How many runs may wait while one runs, unless configured otherwise. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 16;
 
     private final Vertx vertx;
     private final PluginRegistry registry;
@@ -25,18 +28,33 @@ public final class InlierRuntime implements AutoCloseable {
     }
 
     /**
-     * Starts a runtime.
+     * Starts a runtime with the plugins of the class path and of a plugins folder.
      *
      * @param pluginsDir folder of third-party plugin JARs (may be missing)
      * @param runsDir    the run store's folder
      * @param cacheDir   where data sets keep downloads
      */
     public static InlierRuntime start(Path pluginsDir, Path runsDir, Path cacheDir) {
-        PluginRegistry registry = PluginDiscovery.discover(pluginsDir);
+        return start(PluginDiscovery.discover(pluginsDir), runsDir, cacheDir, DEFAULT_QUEUE_CAPACITY);
+    }
+
+    /**
+     * Starts a runtime over a registry that someone else fills (the OSGi extender adds and removes
+     * plugins while the runtime runs).
+     *
+     * @param registry      the plugins pipelines may use
+     * @param runsDir       the run store's folder
+     * @param cacheDir      where data sets keep downloads
+     * @param queueCapacity how many runs may wait while one runs; more are refused as busy
+     */
+    public static InlierRuntime start(PluginRegistry registry, Path runsDir, Path cacheDir, int queueCapacity) {
         Map<String, Stage> stages = StageCatalog.builtIn();
+        RunStore store = new RunStore(runsDir);
+        RunQueue queue = new RunQueue(queueCapacity);
         Vertx vertx = Vertx.vertx();
         Future.all(
-                vertx.deployVerticle(new PipelineVerticle(registry, stages, new RunStore(runsDir), cacheDir)),
+                vertx.deployVerticle(new PipelineVerticle(registry, stages, store, cacheDir, queue)),
+                vertx.deployVerticle(new RunsVerticle(queue, new StoredRuns(store))),
                 vertx.deployVerticle(new PluginsVerticle(registry, stages))
         ).await();
         return new InlierRuntime(vertx, registry);
@@ -52,6 +70,7 @@ public final class InlierRuntime implements AutoCloseable {
         return registry;
     }
 
+    /** Cancels queued and running runs (the running one stops at its next step boundary), then stops. */
     @Override
     public void close() {
         vertx.close().await();

@@ -25,7 +25,14 @@ final class PluginsVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        vertx.eventBus().consumer(Addresses.PLUGINS_LIST, message -> message.reply(list()));
+        vertx.eventBus().consumer(Addresses.PLUGINS_LIST, message -> {
+            try {
+                message.reply(list());
+            } catch (RuntimeException | LinkageError e) {
+                // A plugin whose options cannot be described must not leave the client waiting for a reply.
+                FailureReplies.fail(message, e);
+            }
+        });
         return Future.succeededFuture();
     }
 

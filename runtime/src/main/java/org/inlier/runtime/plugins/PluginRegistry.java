@@ -34,9 +34,10 @@ public final class PluginRegistry {
         ids.put(plugin.id(), new LoadedPlugin(plugin, source));
     }
 
-    /** Removes every plugin that came from a source (a bundle stopping, a JAR removed). */
+    /** Removes every plugin and every problem that came from a source (a bundle stopping, a JAR removed). */
     public synchronized void removeAll(PluginSource source) {
         byKind.values().forEach(ids -> ids.values().removeIf(p -> p.source().equals(source)));
+        problems.removeIf(p -> p.source().equals(source));
     }
 
     /** Records a problem met while loading. */

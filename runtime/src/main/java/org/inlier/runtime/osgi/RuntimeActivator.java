@@ -1,0 +1,51 @@
+package org.inlier.runtime.osgi;
+
+import java.nio.file.Path;
+import org.inlier.runtime.bus.InlierRuntime;
+import org.inlier.runtime.plugins.PluginRegistry;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * Starts Inlier inside an OSGi framework: a runtime whose plugins come and go with the bundles
+ * that carry them ({@link ServiceEntryExtender}), registered as an {@link InlierRuntime} service
+ * for the shell's commands. Where it keeps runs and data comes from framework properties.
+ */
+public final class RuntimeActivator implements BundleActivator {
+
+    /** Framework property: the run store's folder (default {@code runs}). */
+    public static final String RUNS = "inlier.runs";
+    /** Framework property: the data cache's folder (default {@code ~/.cache/inlier}). */
+    public static final String CACHE = "inlier.cache";
+    /** Framework property: how many runs may wait while one runs (default {@value InlierRuntime#DEFAULT_QUEUE_CAPACITY}). */
+    public static final String QUEUE_CAPACITY = "inlier.queue.capacity";
+
+    private ServiceEntryExtender extender;
+    private InlierRuntime runtime;
+    private ServiceRegistration<InlierRuntime> registration;
+
+    @Override
+    public void start(BundleContext context) {
+        PluginRegistry registry = new PluginRegistry();
+        extender = new ServiceEntryExtender(context, registry);
+        extender.open();
+        runtime = InlierRuntime.start(registry, Path.of(property(context, RUNS, "runs")),
+                Path.of(property(context, CACHE, System.getProperty("user.home") + "/.cache/inlier")),
+                Integer.parseInt(property(context, QUEUE_CAPACITY, String.valueOf(InlierRuntime.DEFAULT_QUEUE_CAPACITY))));
+        registration = context.registerService(InlierRuntime.class, runtime, null);
+    }
+
+    /** Unregisters the runtime, lets a running run stop at its next step boundary, and forgets the plugins. */
+    @Override
+    public void stop(BundleContext context) {
+        registration.unregister();
+        runtime.close();
+        extender.close();
+    }
+
+    private static String property(BundleContext context, String key, String fallback) {
+        String value = context.getProperty(key);
+        return value == null ? fallback : value;
+    }
+}
