@@ -38,7 +38,8 @@ class CliEndToEndTest {
         assertThat(run.resolve("quantized-w4a4.zip")).exists();
         assertThat(run.resolve("pipeline.yaml")).exists();
         assertThat(run.resolve("report.md")).content().contains("## quality", "W8A8", "## per-site SQNR",
-                "## outliers during training", "## outlier dimensions and tokens", "## attention sinks");
+                "## outliers during training", "## outlier dimensions and tokens", "## attention sinks",
+                "## activation histogram", "## quantization grid");
         JsonNode report = new ObjectMapper().readTree(run.resolve("report.json").toFile());
         assertThat(report.get("schema").asInt()).isEqualTo(1);
         JsonNode quality = report.at("/sections/quality");

@@ -12,6 +12,7 @@ import org.inlier.api.data.Split;
 import org.inlier.api.data.Tokenizer;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.plugin.OptionSpec;
+import org.inlier.api.quant.QuantParams;
 import org.inlier.api.site.QuantizationSite;
 import org.inlier.api.site.SiteInstrumentation;
 import org.inlier.api.site.SiteKind;
@@ -24,6 +25,7 @@ import org.inlier.runtime.metrics.Sqnr;
 import org.inlier.runtime.model.FakeQuantSites;
 import org.inlier.runtime.model.SiteRecorder;
 import org.inlier.runtime.quant.QuantizationPlan;
+import org.inlier.runtime.report.Sections;
 import org.inlier.runtime.train.TokenWindows;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -43,6 +45,9 @@ public final class EvaluateStage implements Stage {
 
     /** The placeholder that marks padding, in families that pad (1 = token, 0 = padding). */
     private static final String PADDING_MASK = "attention_mask";
+
+    /** Bins of the activation histogram of the worst site. */
+    private static final int HISTOGRAM_BINS = 64;
 
     /** Outlier dimensions listed per site. */
     private static final int TOP_DIMENSIONS = 3;
@@ -139,6 +144,7 @@ public final class EvaluateStage implements Stage {
             outputSqnr.add(fpOut, qOut);
             cosine.add(fpOut, qOut, feeds.get(PADDING_MASK));
         }
+        reportGrid(run, plan);
         Map<String, Object> quality = qualityRow(fpModel, plan.label(), lossSum / data.count());
         quality.put("output_sqnr_db", outputSqnr.decibels());
         quality.put("pooled_cosine", cosine.mean());
@@ -157,6 +163,26 @@ public final class EvaluateStage implements Stage {
         if (worst != null) {
             run.events().log("evaluate " + plan.label() + ": lowest SQNR at " + worst + " (" + String.format("%.1f", sqnr.get(worst).decibels()) + " dB)");
         }
+    }
+
+    /** The quantization grid at the site whose distribution the report shows, for this bit width. */
+    private static void reportGrid(RunContext run, QuantizationPlan plan) {
+        Object rows = run.report().sections().get(Sections.ACTIVATION_HISTOGRAM);
+        if (!(rows instanceof List<?> bins) || bins.isEmpty()) {
+            return;
+        }
+        String site = String.valueOf(((Map<?, ?>) bins.get(0)).get("site"));
+        QuantParams p = run.quantParams().get(site);
+        if (p == null || p.scale().length != 1) {
+            return;
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("precision", plan.label());
+        row.put("site", site);
+        row.put("clip_min", (p.scheme().qmin() - p.zeroPoint()[0]) * p.scale()[0]);
+        row.put("clip_max", (p.scheme().qmax() - p.zeroPoint()[0]) * p.scale()[0]);
+        row.put("levels", p.scheme().qmax() - p.scheme().qmin() + 1);
+        run.report().row(Sections.QUANTIZATION_GRID, row);
     }
 
     /** Loss and perplexity, unless the model has no loss (a pretrained encoder without its pretraining head). */
@@ -178,6 +204,7 @@ public final class EvaluateStage implements Stage {
         private final Map<String, OutlierLocator> locators = new LinkedHashMap<>();
         private final Map<String, AttentionSinks> sinks = new LinkedHashMap<>();
         private final Map<String, String> fetch = new LinkedHashMap<>();
+        private final Map<String, INDArray> firstBatch = new LinkedHashMap<>();
 
         FloatEvaluation(RunContext run) {
             this.run = run;
@@ -210,6 +237,9 @@ public final class EvaluateStage implements Stage {
                 for (Map.Entry<String, String> site : fetch.entrySet()) {
                     INDArray x = values.get(site.getValue());
                     outliers.get(site.getKey()).add(x);
+                    if (b == 0 && locators.containsKey(site.getKey())) {
+                        firstBatch.put(site.getKey(), x);
+                    }
                     if (locators.containsKey(site.getKey())) {
                         locators.get(site.getKey()).add(x, windows);
                     }
@@ -245,11 +275,41 @@ public final class EvaluateStage implements Stage {
                 row.put("max_abs", m.maxAbs());
                 run.report().row("outliers per site", row);
             }
+            reportHistogram();
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("max_inf_norm", maxInfNorm);
             summary.put("avg_kurtosis", headline == 0 ? Double.NaN : kurtosisSum / headline);
             summary.put("over", "FFN outputs and LayerNorm outputs (" + headline + " sites), per sequence, mean over test sequences");
             run.report().values("outliers", summary);
+        }
+
+        /** The distribution of the site with the largest ∞-norm, on the first evaluation batch. */
+        private void reportHistogram() {
+            String worst = null;
+            for (String site : firstBatch.keySet()) {
+                if (worst == null || outliers.get(site).meanInfNorm() > outliers.get(worst).meanInfNorm()) {
+                    worst = site;
+                }
+            }
+            if (worst == null) {
+                return;
+            }
+            double[] values = firstBatch.get(worst).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+            double min = java.util.Arrays.stream(values).min().orElse(0);
+            double max = java.util.Arrays.stream(values).max().orElse(0);
+            double width = (max - min) / HISTOGRAM_BINS;
+            long[] counts = new long[HISTOGRAM_BINS];
+            for (double v : values) {
+                counts[width == 0 ? 0 : (int) Math.min(HISTOGRAM_BINS - 1, (v - min) / width)]++;
+            }
+            for (int bin = 0; bin < HISTOGRAM_BINS; bin++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("site", worst);
+                row.put("lower", min + bin * width);
+                row.put("upper", min + (bin + 1) * width);
+                row.put("count", counts[bin]);
+                run.report().row(Sections.ACTIVATION_HISTOGRAM, row);
+            }
         }
 
         private void reportLocations() {
