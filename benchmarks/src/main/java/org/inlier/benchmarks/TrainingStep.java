@@ -1,0 +1,113 @@
+package org.inlier.benchmarks;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.inlier.api.model.ModelGraph;
+import org.inlier.api.model.ModelSpec;
+import org.inlier.api.plugin.Options;
+import org.inlier.api.site.SiteInstrumentation;
+import org.inlier.plugins.attention.SoftmaxAttention;
+import org.inlier.plugins.models.DecoderClm;
+import org.inlier.runtime.train.AdamW;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One {@code decoder-clm} model with vanilla attention, built through the real plugin classes,
+ * and the three parts of a training step as {@code TrainStage} runs them: forward and backward in
+ * one {@code calculateGradientsAndOutputs} call, then gradient clipping by global norm and the
+ * AdamW update. The forward pass alone ({@code sd.output}) is timed separately to split the step.
+ */
+public final class TrainingStep {
+
+    /** The quickstart's peak learning rate; the value does not change the work done. */
+    private static final double LR = 3e-3;
+    /** TrainStage's default clipping threshold. */
+    private static final double GRAD_CLIP = 1.0;
+
+    private final ModelSize size;
+    private final DecoderClm family = new DecoderClm();
+    private final Options options;
+    private final ModelGraph model;
+    private final Map<String, INDArray> params = new LinkedHashMap<>();
+    private final AdamW optimiser;
+    private final Set<String> forwardOps;
+
+    /** Builds the training graph with weights drawn from {@code seed}. */
+    public TrainingStep(ModelSize size, long seed) {
+        this.size = size;
+        this.options = Options.withDefaults(family.options(), size.options());
+        this.model = family.build(new ModelSpec(options, size.vocab(), new SoftmaxAttention(), Options.empty(),
+                SiteInstrumentation.NONE, seed, true));
+        Set<String> decayed = new HashSet<>();
+        for (SDVariable v : model.sd().variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                params.put(v.name(), v.getArr());
+                if (v.getArr().rank() >= 2) {
+                    decayed.add(v.name()); // TrainStage's rule: weight matrices decay, vectors do not
+                }
+            }
+        }
+        this.optimiser = new AdamW(0.9, 0.99, 1e-8, 0.01, decayed);
+        this.forwardOps = Set.copyOf(model.sd().getOps().keySet());
+    }
+
+    /** A batch of random token windows (B windows of T + 1 tokens), fed as TrainStage feeds real text. */
+    public Map<String, INDArray> randomBatch(Random random) {
+        int[][] windows = new int[size.batch()][size.seq() + 1];
+        for (int[] window : windows) {
+            for (int t = 0; t < window.length; t++) {
+                window[t] = random.nextInt(size.vocab());
+            }
+        }
+        return family.batch(windows, options, size.vocab(), true, random);
+    }
+
+    /** The forward pass alone: the loss, as evaluation computes it. */
+    public double forward(Map<String, INDArray> feeds) {
+        return model.sd().output(feeds, model.loss()).get(model.loss()).getDouble(0);
+    }
+
+    /** Forward and backward exactly as TrainStage calls them; returns the gradients by parameter. */
+    public Map<String, INDArray> forwardBackward(Map<String, INDArray> feeds) {
+        OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(model.loss()), params.keySet());
+        result.getOutputs().get(model.loss()).getDouble(0); // TrainStage reads the loss every step
+        return result.getGradients();
+    }
+
+    /** Clipping by global norm and the AdamW update, in place, as TrainStage applies them. */
+    public void update(Map<String, INDArray> grads) {
+        double sumSquares = 0;
+        for (INDArray g : grads.values()) {
+            double n = g.norm2Number().doubleValue();
+            sumSquares += n * n;
+        }
+        double norm = Math.sqrt(sumSquares);
+        if (norm > GRAD_CLIP) {
+            grads.values().forEach(g -> g.muli(GRAD_CLIP / norm));
+        }
+        optimiser.update(params, grads, LR);
+    }
+
+    /** The graph, for attaching listeners. */
+    public SameDiff sameDiff() {
+        return model.sd();
+    }
+
+    /** Names of the forward graph's ops, taken before the gradient function existed. */
+    public Set<String> forwardOps() {
+        return forwardOps;
+    }
+
+    /** Number of trainable parameters. */
+    public long parameterCount() {
+        return params.values().stream().mapToLong(INDArray::length).sum();
+    }
+}
