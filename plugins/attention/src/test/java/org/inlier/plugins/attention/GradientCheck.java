@@ -8,7 +8,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Compares SameDiff's analytic gradients with central finite differences of the forward pass. */
-final class GradientCheck {
+public final class GradientCheck {
 
     private static final double STEP = 1e-6;
     private static final double MAX_RELATIVE_ERROR = 1e-3;
@@ -22,7 +22,7 @@ final class GradientCheck {
      * Asserts, entry by entry, that the gradient of the scalar {@code loss} with respect to each
      * named variable matches central differences, and that each gradient is not all zero.
      */
-    static void assertGradientsMatch(SameDiff sd, String loss, String... variables) {
+    public static void assertGradientsMatch(SameDiff sd, String loss, String... variables) {
         sd.setLossVariables(loss);
         Map<String, INDArray> analytic = sd.calculateGradients(Map.of(), variables);
         for (String name : variables) {

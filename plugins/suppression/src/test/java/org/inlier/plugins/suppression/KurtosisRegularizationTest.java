@@ -1,5 +1,6 @@
 package org.inlier.plugins.suppression;
 
+import org.inlier.plugins.attention.GradientCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
