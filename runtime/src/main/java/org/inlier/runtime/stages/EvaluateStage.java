@@ -322,7 +322,9 @@ public final class EvaluateStage implements Stage {
                     row.put("dimension", peak.dimension());
                     row.put("max_abs", peak.maxAbs());
                     row.put("vs_median_dimension", peak.maxAbs() / typical);
-                    row.put("token", "'" + tokenizer.decode(new int[] {peak.token()}).replace("\n", "\\n") + "'");
+                    // Special tokens ([CLS], [SEP]) decode to nothing: name them by id instead.
+                    String text = tokenizer.decode(new int[] {peak.token()}).replace("\n", "\\n");
+                    row.put("token", text.isEmpty() ? "id " + peak.token() : "'" + text + "'");
                     row.put("position", peak.position());
                     run.report().row("outlier dimensions and tokens", row);
                 }
