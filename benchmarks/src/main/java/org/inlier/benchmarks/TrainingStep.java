@@ -13,6 +13,7 @@ import org.inlier.api.site.SiteInstrumentation;
 import org.inlier.plugins.attention.SoftmaxAttention;
 import org.inlier.plugins.models.DecoderClm;
 import org.inlier.runtime.train.AdamW;
+import org.inlier.runtime.train.ParameterBuffer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -36,7 +37,7 @@ public final class TrainingStep {
     private final DecoderClm family = new DecoderClm();
     private final Options options;
     private final ModelGraph model;
-    private final Map<String, INDArray> params = new LinkedHashMap<>();
+    private final ParameterBuffer params;
     private final AdamW optimiser;
     private final Set<String> forwardOps;
 
@@ -46,16 +47,18 @@ public final class TrainingStep {
         this.options = Options.withDefaults(family.options(), size.options());
         this.model = family.build(new ModelSpec(options, size.vocab(), new SoftmaxAttention(), Options.empty(),
                 SiteInstrumentation.NONE, seed, true));
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
         Set<String> decayed = new HashSet<>();
         for (SDVariable v : model.sd().variables()) {
             if (v.getVariableType() == VariableType.VARIABLE) {
-                params.put(v.name(), v.getArr());
+                arrays.put(v.name(), v.getArr());
                 if (v.getArr().rank() >= 2) {
                     decayed.add(v.name()); // TrainStage's rule: weight matrices decay, vectors do not
                 }
             }
         }
-        this.optimiser = new AdamW(0.9, 0.99, 1e-8, 0.01, decayed);
+        this.params = new ParameterBuffer(arrays);
+        this.optimiser = new AdamW(0.9, 0.99, 1e-8, 0.01, params.mask(decayed));
         this.forwardOps = Set.copyOf(model.sd().getOps().keySet());
     }
 
@@ -77,23 +80,17 @@ public final class TrainingStep {
 
     /** Forward and backward exactly as TrainStage calls them; returns the gradients by parameter. */
     public Map<String, INDArray> forwardBackward(Map<String, INDArray> feeds) {
-        OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(model.loss()), params.keySet());
+        OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(model.loss()), params.parameters().keySet());
         result.getOutputs().get(model.loss()).getDouble(0); // TrainStage reads the loss every step
         return result.getGradients();
     }
 
     /** Clipping by global norm and the AdamW update, in place, as TrainStage applies them. */
     public void update(Map<String, INDArray> grads) {
-        double sumSquares = 0;
-        for (INDArray g : grads.values()) {
-            double n = g.norm2Number().doubleValue();
-            sumSquares += n * n;
-        }
-        double norm = Math.sqrt(sumSquares);
-        if (norm > GRAD_CLIP) {
-            grads.values().forEach(g -> g.muli(GRAD_CLIP / norm));
-        }
-        optimiser.update(params, grads, LR);
+        params.loadGradients(grads);
+        params.clipGradients(GRAD_CLIP);
+        optimiser.update(params.values(), params.gradients(), LR);
+        params.store();
     }
 
     /** The graph, for attaching listeners. */
@@ -108,6 +105,6 @@ public final class TrainingStep {
 
     /** Number of trainable parameters. */
     public long parameterCount() {
-        return params.values().stream().mapToLong(INDArray::length).sum();
+        return params.length();
     }
 }

@@ -24,6 +24,7 @@ import org.inlier.runtime.model.QatSites;
 import org.inlier.runtime.model.SiteRecorder;
 import org.inlier.runtime.quant.QuantizationPlan;
 import org.inlier.runtime.train.AdamW;
+import org.inlier.runtime.train.ParameterBuffer;
 import org.inlier.runtime.train.LearningRateSchedule;
 import org.inlier.runtime.train.TokenWindows;
 import org.inlier.runtime.train.TrainingDivergedException;
@@ -94,9 +95,9 @@ public final class TrainStage implements Stage {
         String objective = TrainingObjective.build(run, model, sites);
         OutlierProbe probe = new OutlierProbe(run, sites, seq);
 
-        Map<String, INDArray> params = trainableArrays(model);
+        ParameterBuffer params = new ParameterBuffer(trainableArrays(model));
         AdamW optimiser = new AdamW(o.getDouble("beta1"), o.getDouble("beta2"), o.getDouble("epsilon"),
-                o.getDouble("weight_decay"), decayed(model, params, o.getBoolean("decay_norm_gamma")));
+                o.getDouble("weight_decay"), params.mask(decayed(model, params.parameters(), o.getBoolean("decay_norm_gamma"))));
         LearningRateSchedule schedule = new LearningRateSchedule(o.getDouble("lr"), o.getInt("warmup"), steps,
                 o.getString("schedule"), o.getDouble("min_lr_ratio"));
         Path checkpointFile = run.dir().resolve(CHECKPOINT);
@@ -114,11 +115,11 @@ public final class TrainStage implements Stage {
             // A fresh Random per step makes the batch order reproducible across resumes.
             Map<String, INDArray> feeds = run.family().batch(windows.random(batch, new Random(run.config().seed() * 1_000_003L + step)),
                     run.config().model().options(), run.corpus().tokenizer().vocabSize(), true, new Random(step));
-            OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(model.loss(), objective), params.keySet());
+            OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(model.loss(), objective), params.parameters().keySet());
             loss = result.getOutputs().get(model.loss()).getDouble(0);
             double objectiveValue = result.getOutputs().get(objective).getDouble(0);
-            Map<String, INDArray> grads = result.getGradients();
-            double norm = clip(grads, o.getDouble("grad_clip"));
+            params.loadGradients(result.getGradients());
+            double norm = params.clipGradients(o.getDouble("grad_clip"));
             // A NaN can reach the gradients before the loss; either way the update must not happen.
             if (!Double.isFinite(loss) || !Double.isFinite(objectiveValue) || !Double.isFinite(norm)) {
                 throw new TrainingDivergedException("train: loss or gradient became non-finite at step " + (step + 1)
@@ -126,7 +127,8 @@ public final class TrainStage implements Stage {
                         + lastGood + ") is kept at " + checkpointFile);
             }
             double lr = schedule.at(step);
-            optimiser.update(params, grads, lr);
+            optimiser.update(params.values(), params.gradients(), lr);
+            params.store();
 
             int done = step + 1;
             if (done % o.getInt("checkpoint_every") == 0 || done == steps) {
@@ -165,7 +167,7 @@ public final class TrainStage implements Stage {
         summary.put("tokens_seen", tokensPerStep * steps);
         summary.put("tokens_per_s", seconds > 0 ? tokensPerStep * (steps - start) / seconds : 0.0);
         summary.put("seconds", seconds);
-        summary.put("parameters", params.values().stream().mapToLong(INDArray::length).sum());
+        summary.put("parameters", params.length());
         run.report().values("training", summary);
     }
 
@@ -226,40 +228,39 @@ public final class TrainStage implements Stage {
         return decayed;
     }
 
-    /** Scales gradients so their global L2 norm is at most {@code max}; returns the norm before clipping. */
-    private static double clip(Map<String, INDArray> grads, double max) {
-        double sumSquares = 0;
-        for (INDArray g : grads.values()) {
-            double n = g.norm2Number().doubleValue();
-            sumSquares += n * n;
-        }
-        double norm = Math.sqrt(sumSquares);
-        if (max > 0 && norm > max) {
-            grads.values().forEach(g -> g.muli(max / norm));
-        }
-        return norm;
-    }
-
-    private static int resume(RunContext run, Path file, Map<String, INDArray> params, AdamW optimiser) {
+    private static int resume(RunContext run, Path file, ParameterBuffer params, AdamW optimiser) {
         if (!Files.exists(file)) {
             return 0;
         }
         Checkpoint checkpoint = Checkpoint.load(file);
         checkpoint.arrays().get("params").forEach((name, array) -> {
-            INDArray p = params.get(name);
+            INDArray p = params.parameters().get(name);
             if (p == null) {
                 throw new IllegalStateException("checkpoint " + file + " holds '" + name + "', which this model does not have");
             }
             p.assign(array);
         });
         int step = ((Number) checkpoint.state().get("step")).intValue();
-        optimiser.restore(step, checkpoint.arrays().getOrDefault("adam.m", Map.of()), checkpoint.arrays().getOrDefault("adam.v", Map.of()));
+        params.load();
+        restoreMoments(params.viewsOf(optimiser.firstMoment()), checkpoint.arrays().getOrDefault("adam.m", Map.of()));
+        restoreMoments(params.viewsOf(optimiser.secondMoment()), checkpoint.arrays().getOrDefault("adam.v", Map.of()));
+        optimiser.restore(step);
         run.events().log("train: resumed from " + file + " at step " + step);
         return step;
     }
 
-    private static void save(Path file, int step, double loss, Map<String, INDArray> params, AdamW optimiser) {
-        new Checkpoint(Map.of("step", step, "loss", loss),
-                Map.of("params", params, "adam.m", optimiser.firstMoments(), "adam.v", optimiser.secondMoments())).save(file);
+    /** Moments saved by name; a parameter the checkpoint lacks keeps zero moments. */
+    private static void restoreMoments(Map<String, INDArray> live, Map<String, INDArray> saved) {
+        saved.forEach((name, array) -> {
+            INDArray target = live.get(name);
+            if (target != null) {
+                target.assign(array);
+            }
+        });
+    }
+
+    private static void save(Path file, int step, double loss, ParameterBuffer params, AdamW optimiser) {
+        new Checkpoint(Map.of("step", step, "loss", loss), Map.of("params", params.parameters(),
+                "adam.m", params.viewsOf(optimiser.firstMoment()), "adam.v", params.viewsOf(optimiser.secondMoment()))).save(file);
     }
 }
