@@ -7,8 +7,9 @@ bias, mean next-token cross-entropy, global-norm gradient clipping at 1.0 and Ad
 Prints one Markdown table row per size; timings as in the Java harness: wall median/p10/p90 and
 the calling thread's CPU time, after warm-up steps that are discarded.
 
-Usage: /usr/bin/python3 train_step.py --threads 1 --sizes a,b --warmup 10 --steps 30
-(python3-torch from Debian: `apt-get install python3-torch`).
+Usage: /usr/bin/python3 train_step.py --threads 1 --sizes a,b --warmup 10 --steps 30 (run.sh calls it)
+(python3-torch and OpenBLAS from Debian: `apt-get install python3-torch libopenblas0-pthread`; without
+OpenBLAS, Debian's PyTorch runs on the reference BLAS, ≈ 7× slower here).
 """
 import argparse
 import math
