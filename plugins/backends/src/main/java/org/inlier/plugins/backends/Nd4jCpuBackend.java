@@ -2,6 +2,7 @@ package org.inlier.plugins.backends;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.inlier.api.backend.Capabilities;
 import org.inlier.api.backend.HardwareBackend;
 import org.inlier.api.plugin.OptionSpec;
@@ -36,7 +37,7 @@ public final class Nd4jCpuBackend implements HardwareBackend {
 
     @Override
     public Capabilities capabilities(Options options) {
-        return new Capabilities(QuantScheme.MIN_BITS, QuantScheme.MAX_BITS, EnumSet.allOf(Granularity.class), true, false);
+        return new Capabilities(QuantScheme.MIN_BITS, QuantScheme.MAX_BITS, EnumSet.allOf(Granularity.class), true, Set.of());
     }
 
     @Override

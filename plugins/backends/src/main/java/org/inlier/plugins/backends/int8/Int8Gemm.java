@@ -1,0 +1,110 @@
+package org.inlier.plugins.backends.int8;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+
+/**
+ * The int8 × int8 → int32 matrix product {@code C = A · Bᵀ}, exact, on {@code threads} threads,
+ * with the fastest kernel this JVM can load: the Vector API kernel when the JVM was started with
+ * {@code --add-modules jdk.incubator.vector} (bin/inlier, the build's compiler and Surefire do),
+ * otherwise the scalar kernel. The choice is made once, when this class loads, and
+ * {@link #description()} says which was taken and why.
+ */
+public final class Int8Gemm {
+
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    /** The kernel every instance uses unless given another, and why it was chosen. */
+    private static final Choice FASTEST = choose();
+    /** Output columns per task: enough work per task (k · 64 · m products) to amortise the hand-off. */
+    private static final int COLUMNS_PER_TASK = 64;
+    /** The largest k whose sums cannot overflow: k · (−128)² ≤ Integer.MAX_VALUE. */
+    static final int MAX_K = Integer.MAX_VALUE / (128 * 128);
+
+    private final Int8Kernel kernel;
+    private final String reason;
+    private final int threads;
+    private final ForkJoinPool pool;
+
+    private record Choice(Int8Kernel kernel, String reason) {
+    }
+
+    /** A product with the fastest available kernel on {@code threads} threads (at least 1). */
+    public Int8Gemm(int threads) {
+        this(FASTEST.kernel, FASTEST.reason, threads);
+    }
+
+    /** A product with the scalar kernel whatever the JVM offers: the reference in tests and benchmarks. */
+    public static Int8Gemm scalar(int threads) {
+        return new Int8Gemm(new ScalarInt8Kernel(), "chosen explicitly", threads);
+    }
+
+    private Int8Gemm(Int8Kernel kernel, String reason, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.kernel = kernel;
+        this.reason = reason;
+        this.threads = threads;
+        this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+    }
+
+    /**
+     * Computes {@code c[i][j] = Σ_p a[i][p] · bt[j][p]}, exactly.
+     *
+     * @param a  {@code (m, k)} row-major
+     * @param bt {@code (n, k)} row-major: B transposed, one row per output column
+     * @param c  {@code (m, n)} row-major, overwritten
+     * @throws IllegalArgumentException if an array's length does not match its shape, or if
+     *                                  {@code k} is so large that a sum could overflow an int
+     */
+    public void multiply(byte[] a, byte[] bt, int[] c, int m, int n, int k) {
+        check("a", a.length, m, k);
+        check("bt", bt.length, n, k);
+        check("c", c.length, m, n);
+        if (k > MAX_K) {
+            throw new IllegalArgumentException("k = " + k + " could overflow int32 sums; at most " + MAX_K);
+        }
+        if (pool == null || n <= COLUMNS_PER_TASK) {
+            kernel.multiply(a, bt, c, m, n, k, 0, n);
+            return;
+        }
+        List<ForkJoinTask<?>> tasks = new ArrayList<>();
+        for (int from = 0; from < n; from += COLUMNS_PER_TASK) {
+            int start = from;
+            int end = Math.min(n, from + COLUMNS_PER_TASK);
+            tasks.add(pool.submit(() -> kernel.multiply(a, bt, c, m, n, k, start, end)));
+        }
+        tasks.forEach(ForkJoinTask::join);
+    }
+
+    /**
+     * Which kernel runs, on how many threads, and why, e.g.
+     * "Vector API kernel (16 int32 lanes), 2 threads; jdk.incubator.vector present".
+     */
+    public String description() {
+        return kernel.description() + ", " + threads + (threads == 1 ? " thread; " : " threads; ") + reason;
+    }
+
+    private static void check(String name, int length, int rows, int columns) {
+        if (rows < 0 || columns < 0 || length != (long) rows * columns) {
+            throw new IllegalArgumentException(name + " has " + length + " elements, expected " + rows + " × " + columns);
+        }
+    }
+
+    /**
+     * The Vector API kernel if its module is in the boot layer and visible to this class's loader
+     * (an OSGi framework may hide it), otherwise the scalar one, with the reason.
+     */
+    private static Choice choose() {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            return new Choice(new ScalarInt8Kernel(), VECTOR_MODULE + " absent; start java with --add-modules " + VECTOR_MODULE);
+        }
+        try {
+            return new Choice(new VectorInt8Kernel(), VECTOR_MODULE + " present");
+        } catch (LinkageError e) {
+            return new Choice(new ScalarInt8Kernel(), VECTOR_MODULE + " not visible to this class loader: " + e);
+        }
+    }
+}

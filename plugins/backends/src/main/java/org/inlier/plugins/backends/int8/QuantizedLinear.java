@@ -1,0 +1,195 @@
+package org.inlier.plugins.backends.int8;
+
+import java.util.Arrays;
+import org.inlier.api.quant.Granularity;
+import org.inlier.api.quant.QuantParams;
+import org.inlier.api.quant.QuantScheme;
+import org.inlier.api.quant.QuantizedTensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A linear layer {@code y = x W + b} executed in integers, from the quantize stage's integer
+ * weight and the frozen parameters of its input and output sites.
+ *
+ * <p>With input levels {@code q_x} (zero-point {@code z_x}, scale {@code s_x}), symmetric weight
+ * levels {@code q_w} (scale {@code s_w} per tensor or per output column {@code j}) and output
+ * parameters {@code s_y, z_y}:
+ * <pre>
+ *   acc_j = Σ_k (q_x,k − z_x) · q_w,kj + round(b_j / (s_x s_w,j))          (int32)
+ *   q_y,j = clamp(z_y + round(acc_j · s_x s_w,j / s_y), qmin_y, qmax_y)     ({@link FixedPointMultiplier})
+ * </pre>
+ * which is the fake-quant simulation's {@code q_y = clamp(rint((x̂ Ŵ + b) / s_y) + z_y)} computed
+ * without floating point. Asymmetric inputs (levels up to 255) are shifted by −128 into int8 for
+ * {@link Int8Gemm}; the shift and {@code z_x} fold into one constant per column,
+ * {@code (128 − z_x) · Σ_k q_w,kj}, added with the bias.
+ *
+ * <p>Weights of at most 4 bits are kept {@link PackedInt4 packed two per byte} and unpacked for
+ * each product: half the memory at rest, for an unpacking pass small beside the product itself.
+ */
+public final class QuantizedLinear {
+
+    private static final int ASYMMETRIC_SHIFT = 128;
+
+    private final int in;
+    private final int out;
+    private final Int8Gemm gemm;
+    /** {@code (out, in)}: Wᵀ, one row per output column, int8 or packed int4. */
+    private final byte[] weightsT;
+    private final boolean packed;
+    private final int inputShift;
+    private final long inputMin;
+    private final long inputMax;
+    /** Per output column: the folded zero-point correction plus the quantized bias. */
+    private final int[] columnOffset;
+    private final FixedPointMultiplier[] requantisation;
+    private final long outputZero;
+    private final long outputMin;
+    private final long outputMax;
+
+    /**
+     * @param weight the integer weight {@code (in, out)} with its symmetric parameters, per tensor
+     *               or per output channel (axis 1), at most 8 bits
+     * @param bias   {@code out} floating-point biases
+     * @param input  the input site's per-tensor parameters, at most 8 bits
+     * @param output the output site's per-tensor parameters
+     * @param gemm   the integer product to run on
+     * @throws IllegalArgumentException naming the parameter this layer cannot execute
+     */
+    public QuantizedLinear(QuantizedTensor weight, float[] bias, QuantParams input, QuantParams output, Int8Gemm gemm) {
+        INDArray w = weight.values();
+        if (w.rank() != 2) {
+            throw new IllegalArgumentException("a linear weight is (in, out), got shape " + Arrays.toString(w.shape()));
+        }
+        this.in = (int) w.size(0);
+        this.out = (int) w.size(1);
+        this.gemm = gemm;
+        QuantParams wp = weight.params();
+        checkWeight(wp.scheme(), wp.scale().length);
+        checkPerTensor("input", input);
+        checkPerTensor("output", output);
+        if (bias.length != out) {
+            throw new IllegalArgumentException(bias.length + " biases for " + out + " output columns");
+        }
+
+        QuantScheme inputScheme = input.scheme();
+        this.inputShift = inputScheme.symmetric() ? 0 : ASYMMETRIC_SHIFT;
+        this.inputMin = inputScheme.qmin();
+        this.inputMax = inputScheme.qmax();
+        this.outputZero = output.zeroPoint()[0];
+        this.outputMin = output.scheme().qmin();
+        this.outputMax = output.scheme().qmax();
+
+        int[] levels = w.castTo(DataType.INT32).dup('c').data().asInt(); // (in, out)
+        byte[] transposed = new byte[in * out];
+        long[] columnSum = new long[out];
+        for (int k = 0; k < in; k++) {
+            for (int j = 0; j < out; j++) {
+                int level = levels[k * out + j];
+                transposed[j * in + k] = (byte) level;
+                columnSum[j] += level;
+            }
+        }
+        this.packed = wp.scheme().bits() <= 4;
+        this.weightsT = packed ? PackedInt4.pack(transposed) : transposed;
+
+        double inputScale = input.scale()[0];
+        long inputZero = input.zeroPoint()[0];
+        double outputScale = output.scale()[0];
+        double[] weightScale = wp.scale();
+        this.columnOffset = new int[out];
+        this.requantisation = new FixedPointMultiplier[out];
+        for (int j = 0; j < out; j++) {
+            double accumulatorScale = inputScale * weightScale[weightScale.length == 1 ? 0 : j];
+            long quantizedBias = (long) Math.rint(bias[j] / accumulatorScale);
+            columnOffset[j] = Math.toIntExact((inputShift - inputZero) * columnSum[j] + quantizedBias);
+            requantisation[j] = FixedPointMultiplier.of(accumulatorScale / outputScale);
+        }
+    }
+
+    /** Input features. */
+    public int in() {
+        return in;
+    }
+
+    /** Output features. */
+    public int out() {
+        return out;
+    }
+
+    /**
+     * The int32 accumulators {@code acc_j} (bias included) of {@code rows} input rows.
+     *
+     * @param inputLevels {@code (rows, in)} row-major levels of the input site's grid
+     * @return {@code (rows, out)} row-major
+     * @throws IllegalArgumentException if the length does not match or a level is off the input grid
+     * @throws ArithmeticException      if an accumulator overflows int32
+     */
+    public int[] accumulators(int[] inputLevels, int rows) {
+        if (inputLevels.length != (long) rows * in) {
+            throw new IllegalArgumentException(inputLevels.length + " input levels for " + rows + " rows of " + in);
+        }
+        byte[] a = new byte[inputLevels.length];
+        for (int i = 0; i < a.length; i++) {
+            int level = inputLevels[i];
+            if (level < inputMin || level > inputMax) {
+                throw new IllegalArgumentException("input level " + level + " at index " + i + " is off the grid [" + inputMin + ", " + inputMax + "]");
+            }
+            a[i] = (byte) (level - inputShift);
+        }
+        byte[] bt = packed ? PackedInt4.unpack(weightsT, in * out) : weightsT;
+        int[] acc = new int[rows * out];
+        gemm.multiply(a, bt, acc, rows, out, in);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < out; j++) {
+                acc[r * out + j] = Math.addExact(acc[r * out + j], columnOffset[j]);
+            }
+        }
+        return acc;
+    }
+
+    /**
+     * The output site's levels {@code q_y} of {@code rows} input rows.
+     *
+     * @param inputLevels {@code (rows, in)} row-major levels of the input site's grid
+     * @return {@code (rows, out)} row-major levels of the output site's grid
+     */
+    public int[] forward(int[] inputLevels, int rows) {
+        int[] acc = accumulators(inputLevels, rows);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < out; j++) {
+                long level = outputZero + requantisation[j].apply(acc[r * out + j]);
+                acc[r * out + j] = (int) Math.min(Math.max(level, outputMin), outputMax);
+            }
+        }
+        return acc;
+    }
+
+    /** Bytes the weights occupy: {@code in · out} at 8 bits, half that packed at 4. */
+    public int weightBytes() {
+        return weightsT.length;
+    }
+
+    private void checkWeight(QuantScheme scheme, int scales) {
+        if (!scheme.symmetric()) {
+            throw new IllegalArgumentException("int8-jvm runs symmetric weights only (zero-point 0); this weight is asymmetric");
+        }
+        if (scheme.bits() > 8) {
+            throw new IllegalArgumentException("int8-jvm runs weights of at most 8 bits, not " + scheme.bits());
+        }
+        boolean perChannel = scheme.granularity() == Granularity.CHANNEL && (scheme.axis() == 1 || scheme.axis() == -1) && scales == out;
+        if (!(scheme.granularity() == Granularity.TENSOR && scales == 1) && !perChannel) {
+            throw new IllegalArgumentException("int8-jvm runs weights per tensor or per output channel (axis 1), got "
+                    + scheme.granularity() + " on axis " + scheme.axis() + " with " + scales + " scales for " + out + " columns");
+        }
+    }
+
+    private static void checkPerTensor(String role, QuantParams p) {
+        if (p.scheme().granularity() != Granularity.TENSOR || p.scale().length != 1) {
+            throw new IllegalArgumentException("int8-jvm needs per-tensor " + role + " parameters, got " + p.scheme().granularity());
+        }
+        if (p.scheme().bits() > 8) {
+            throw new IllegalArgumentException("int8-jvm runs " + role + "s of at most 8 bits, not " + p.scheme().bits());
+        }
+    }
+}
