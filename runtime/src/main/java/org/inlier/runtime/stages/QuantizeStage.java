@@ -27,7 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Freezes the quantizers: activation parameters from the calibrated ranges, weight parameters
  * from each weight's own min-max range (round-to-nearest), each site at its own precision under
- * the placement profile; saves the integer weights with
+ * the placement profile and, if asked, the sensitivity analysis; saves the integer weights with
  * every parameter to {@code quantized-<label>.zip} (e.g. {@code quantized-w8a8.zip}).
  */
 public final class QuantizeStage implements Stage {
@@ -76,6 +76,11 @@ public final class QuantizeStage implements Stage {
             params.put(site.name(), site.isWeight() ? weightParams(run, plan, scheme, model.sd().getArrForVarName(recorder.sites().get(site).name()))
                     : activationParams(run, plan, scheme, site));
         }
+        if (plan.sensitivity().keep() > 0) {
+            SiteSensitivity.Outcome kept = SiteSensitivity.analyse(run, plan, model, recorder, params);
+            plan = plan.withSchemes(kept.schemes());
+            params.putAll(kept.params());
+        }
         run.quantized(plan, params);
 
         Map<String, INDArray> integers = new LinkedHashMap<>();
@@ -108,7 +113,7 @@ public final class QuantizeStage implements Stage {
     }
 
     /** RTN: the weight's own min-max range at the site's scheme. */
-    private static QuantParams weightParams(RunContext run, QuantizationPlan plan, QuantScheme scheme, INDArray w) {
+    static QuantParams weightParams(RunContext run, QuantizationPlan plan, QuantScheme scheme, INDArray w) {
         RangeEstimator weightRanges = run.registry().require(PluginKind.RANGE_ESTIMATOR, WEIGHT_ESTIMATOR, RangeEstimator.class);
         RangeObserver observer = weightRanges.observer(scheme, plan.quantizer(), Options.empty());
         observer.observe(w);

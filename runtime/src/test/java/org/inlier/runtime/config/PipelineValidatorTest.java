@@ -164,4 +164,16 @@ class PipelineValidatorTest {
                 "stages[2].quantize.profile: got 3; allowed: one of w8a8-full, weights-only, w8a8-final-ln16, w8a8-ln16,"
                         + " w8a8-final-ln-float, w8a8-ln-float, or a block with name, base, include, exclude, overrides");
     }
+
+    @Test
+    void sensitivityOptionsAreValidatedLikeAnyOther() {
+        PipelineException e = invalid("""
+                model: decoder-clm
+                data: brown-corpus
+                stages: [ { quantize: { sensitivity: { keep: -1, as: 8bit } } } ]
+                """);
+        assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
+                "stages[0].quantize.sensitivity.keep: got -1; allowed: integer in [0, 100000]",
+                "stages[0].quantize.sensitivity.as: got \"8bit\"; allowed: one of 16bit, per-token");
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.inlier.api.quant.QuantParams;
 import org.inlier.runtime.report.Sections;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Calibrate, quantize and evaluate a tiny model with a profile of its own. */
+/** Calibrate, quantize and evaluate a tiny model with a profile of its own and sensitivity-guided mixed precision. */
 class MixedPrecisionRunTest {
 
     @TempDir
@@ -35,6 +36,7 @@ class MixedPrecisionRunTest {
                           - { pattern: "last:layernorm-output", bits: float }
                           - { pattern: "kind:attention-probs", granularity: token }
                           - { pattern: "layer.7.*", bits: 6 }
+                      sensitivity: { keep: 2, batches: 1 }
                   - evaluate: { batches: 1, batch: 4 }
                 """).run();
         report = new Sections(run.context.report().sections());
@@ -72,5 +74,34 @@ class MixedPrecisionRunTest {
         // Calibrate and quantize both resolve the profile; the run warns once.
         assertThat(run.messages("warning")).containsExactly(
                 "placement pattern 'layer.7.*' (override 4 of profile 'mixed') matches no quantized site of the model");
+    }
+
+    @Test
+    void sensitivityRanksTheSitesAndKeepsTheWorstTwoAt16Bits() {
+        List<Map<String, Object>> ranking = report.rows(Sections.SITE_SENSITIVITY);
+        // Every quantized site below 16 bits is a candidate: not layer.0.ffn.out, already at 16.
+        assertThat(ranking).hasSize(run.context.quantParams().size() - 1);
+        assertThat(ranking).extracting(r -> r.get("site")).doesNotContain("layer.0.ffn.out", "final_ln.out");
+        List<Double> errors = ranking.stream().map(r -> ((Number) r.get("output_mse")).doubleValue()).toList();
+        assertThat(errors).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+        assertThat(errors.get(0)).isPositive();
+        List<String> kept = ranking.subList(0, 2).stream().map(r -> (String) r.get("site")).toList();
+        assertThat(ranking).extracting(r -> r.get("kept_as")).startsWith("16bit", "16bit", "-");
+        kept.forEach(site -> assertThat(run.context.quantParams().get(site).scheme().bits()).as(site).isEqualTo(16));
+        assertThat(report.rows(Sections.SITE_PRECISION)).filteredOn(r -> kept.contains(r.get("site")))
+                .extracting(r -> r.get("bits")).containsExactly(16, 16);
+
+        List<Map<String, Object>> tradeOff = report.rows(Sections.SENSITIVITY_TRADE_OFF);
+        assertThat(tradeOff).extracting(r -> r.get("kept")).containsExactly(0, 1, 2);
+        assertThat(tradeOff).extracting(r -> r.get("site")).containsExactly("-", kept.get(0), kept.get(1));
+        double before = ((Number) tradeOff.get(0).get("output_mse")).doubleValue();
+        double after = ((Number) tradeOff.get(2).get("output_mse")).doubleValue();
+        assertThat(after).isLessThan(before);
+        double bitsBefore = ((Number) tradeOff.get(0).get("weight_bits")).doubleValue() + ((Number) tradeOff.get(0).get("activation_bits")).doubleValue();
+        double bitsAfter = ((Number) tradeOff.get(2).get("weight_bits")).doubleValue() + ((Number) tradeOff.get(2).get("activation_bits")).doubleValue();
+        assertThat(bitsAfter).isGreaterThan(bitsBefore);
+        assertThat(run.messages("log")).anySatisfy(m -> assertThat(m).startsWith("quantize: sensitivity of " + ranking.size() + " sites on 1 batches")
+                .contains("forward passes of two graphs"));
+        assertThat(run.context.quantizedWith().label()).isEqualTo("W8A4 (mixed, 2 sensitive at 16bit)");
     }
 }
