@@ -171,7 +171,7 @@ public final class CalibrateStage implements Stage {
         summary.put("sites", ranges.size());
         summary.put("scheme", plan.activations().bits() + "-bit " + (plan.activations().symmetric() ? "symmetric" : "asymmetric")
                 + " per " + plan.activations().granularity().name().toLowerCase());
-        summary.put("precision", plan.placement().summary());
+        summary.put("sites_by_precision", plan.placement().summary());
         run.report().values("calibration", summary);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.inlier.api.attention.AttentionVariant;
 import org.inlier.api.model.ModelFamily;
@@ -110,7 +111,7 @@ class PlacementProfileTest {
                 SiteOverride.bits("layer.0.*", 6),
                 SiteOverride.keepFloat("layer.1.ffn.*"),
                 SiteOverride.bits("layer.1.ffn.out", 16),
-                SiteOverride.granularity("layer.1.attn.*", Granularity.TOKEN)), java.util.Set.of());
+                SiteOverride.granularity("layer.1.attn.*", Granularity.TOKEN)), Set.of());
         PlacementProfile.Placement p = profile.place(sitesOf("decoder-clm"), DEFAULTS);
         assertThat(p.schemes().get("embed.sum").bits()).isEqualTo(8);
         assertThat(p.schemes().get("layer.0.attn.probs").bits()).isEqualTo(6);
@@ -139,7 +140,7 @@ class PlacementProfileTest {
         // bert-onnx has no head: w8a8-full's exclude of head.* is written for every family and says nothing.
         assertThat(place("w8a8-full", bertOnnxSites()).unmatched()).isEmpty();
         PlacementProfile mine = new PlacementProfile("mine", List.of("*", "layer.9.*"), List.of("head.*", "embeddings.*"),
-                List.of(SiteOverride.bits("head.logits", 16), SiteOverride.bits("layer.0.attn.probs", 16)), java.util.Set.of());
+                List.of(SiteOverride.bits("head.logits", 16), SiteOverride.bits("layer.0.attn.probs", 16)), Set.of());
         assertThat(mine.place(bertOnnxSites(), DEFAULTS).unmatched()).containsExactly(
                 "placement pattern 'layer.9.*' (include of profile 'mine') matches no site of the model",
                 "placement pattern 'head.*' (exclude of profile 'mine') matches no site of the model",
