@@ -9,6 +9,7 @@ import org.inlier.api.quant.Quantizer;
 import org.inlier.api.site.QuantizationSite;
 import org.inlier.api.site.SiteInstrumentation;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * output is {@code x + g·(x̂ − x) + h·(x̂' − x)}, where {@code x̂} uses the site's parameters,
  * {@code x̂'} its alternative ones (if it has any), and the switches {@code g}, {@code h} are scalar
  * placeholders fed with each batch (0 or 1). With every switch at 0 the graph computes the
- * floating-point model exactly ({@code x + 0 = x}). One graph thus measures any combination of
+ * floating-point model exactly ({@code x + 0 = x}). A weight's {@code x̂} is computed once, into a
+ * constant ({@link #quantizeWeights}). One graph thus measures any combination of
  * quantized sites without rebuilding the model, which is what ranking every site by its own
  * quantization error needs.
  */
@@ -32,6 +34,7 @@ public final class SwitchedFakeQuantSites implements SiteInstrumentation {
     private final Map<String, QuantParams> alternatives;
     private final Map<String, String> switches = new LinkedHashMap<>();
     private final Map<String, String> alternativeSwitches = new LinkedHashMap<>();
+    private final Map<String, WeightConstant> weightConstants = new LinkedHashMap<>();
 
     /**
      * @param quantizer    the quantizer to insert
@@ -59,13 +62,40 @@ public final class SwitchedFakeQuantSites implements SiteInstrumentation {
         if (p == null) {
             return x;
         }
-        SDVariable out = x.add(quantizer.fakeQuantize(x, p, false).sub(x).mul(placeholder(site.name() + ".switch", x, switches, site)));
+        SDVariable out = x.add(quantized(site, x, p, ".quantized").sub(x).mul(placeholder(site.name() + ".switch", x, switches, site)));
         QuantParams alternative = alternatives.get(site.name());
         if (alternative != null) {
-            out = out.add(quantizer.fakeQuantize(x, alternative, false).sub(x)
+            out = out.add(quantized(site, x, alternative, ".quantized.alternative").sub(x)
                     .mul(placeholder(site.name() + ".switch.alternative", x, alternativeSwitches, site)));
         }
         return out;
+    }
+
+    /**
+     * {@code x̂}: in the graph for activations; for a weight, a constant that {@link #quantizeWeights}
+     * fills, since a weight does not change from pass to pass (and an embedding table is large).
+     */
+    private SDVariable quantized(QuantizationSite site, SDVariable x, QuantParams p, String suffix) {
+        if (!site.isWeight()) {
+            return quantizer.fakeQuantize(x, p, false);
+        }
+        SDVariable constant = x.getSameDiff().constant(site.name() + suffix, x.getArr().dup());
+        weightConstants.put(constant.name(), new WeightConstant(x.name(), p));
+        return constant;
+    }
+
+    /**
+     * Fake-quantizes the weights into their constants, from the graph's current weight values:
+     * call it once the model holds the weights to measure (after loading them, before any pass).
+     *
+     * @param sd the graph built with this instrumentation
+     */
+    public void quantizeWeights(SameDiff sd) {
+        weightConstants.forEach((constant, w) -> sd.getVariable(constant).setArray(quantizer.fakeQuantize(sd.getArrForVarName(w.variable()), w.params())));
+    }
+
+    /** A weight's fake-quantized constant: the weight variable it is computed from, with which parameters. */
+    private record WeightConstant(String variable, QuantParams params) {
     }
 
     private static SDVariable placeholder(String name, SDVariable x, Map<String, String> into, QuantizationSite site) {

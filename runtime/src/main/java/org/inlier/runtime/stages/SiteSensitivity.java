@@ -197,7 +197,9 @@ final class SiteSensitivity {
      */
     private Switched switched(QuantizationPlan plan, Map<String, QuantParams> params, Map<String, QuantParams> alternatives) {
         SwitchedFakeQuantSites switches = new SwitchedFakeQuantSites(plan.quantizer(), params, alternatives);
-        return new Switched(run.buildModel(new SiteRecorder(switches), false), switches, params);
+        ModelGraph model = run.buildModel(new SiteRecorder(switches), false);
+        switches.quantizeWeights(model.sd());
+        return new Switched(model, switches, params);
     }
 
     /** A model with switchable fake quantization, and the parameters its switches quantize with. */
