@@ -113,8 +113,7 @@ final class SiteSensitivity {
             keptParams.put(name, site.isWeight()
                     ? QuantizeStage.weightParams(run, plan, scheme, sites.sites().get(site).getArr())
                     : scheme.granularity() == Granularity.TOKEN ? new QuantParams(scheme, new double[0], new long[0])
-                    // At 16 bits the observed min-max range: a range an estimator clipped for fewer bits would keep its clipping error.
-                    : plan.quantizer().params(scheme, observed.get(name)));
+                    : plan.quantizer().params(scheme, widest(run.activationRanges().get(name), observed.get(name))));
         }
         analysis.tradeOff(plan, analysis.switched(plan, params, keptParams), kept, schemes, elements, weights);
 
@@ -122,6 +121,18 @@ final class SiteSensitivity {
                 + (candidates.size() + keep + 1) * analysis.batches.size() + " forward passes of two graphs (ranking, trade-off); kept at "
                 + option.as() + (keep < option.keep() ? " (only " + keep + " can be)" : "") + ": " + (kept.isEmpty() ? "none" : String.join(", ", kept)));
         return new Outcome(schemes, keptParams);
+    }
+
+    /**
+     * A promoted site's range at 16 bits: the calibrated range widened to the min-max observed here,
+     * since a range an estimator clipped for fewer bits would keep its clipping error, while at 16
+     * bits a wider range costs next to nothing.
+     */
+    private static Range widest(Range calibrated, Range observed) {
+        if (calibrated == null || !calibrated.perTensor()) {
+            return observed;
+        }
+        return Range.of(Math.min(calibrated.min()[0], observed.min()[0]), Math.max(calibrated.max()[0], observed.max()[0]));
     }
 
     /** The candidates, each quantized alone, by the output error they cause, largest first. */
