@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** Renders a run's events as console lines: progress with loss, tokens/s and ETA; logs; stage boundaries. */
+/** Renders a run's events as console lines: progress with loss, tokens/s and ETA; logs and warnings; stage boundaries. */
 public final class ProgressPrinter {
 
     private final PrintStream out;
@@ -20,6 +20,7 @@ public final class ProgressPrinter {
         switch (event.getString("type")) {
             case "progress" -> progress(data);
             case "log" -> out.println("  " + data.getString("message"));
+            case "warning" -> out.println("  warning: " + data.getString("message"));
             case "stage.started" -> out.println("» " + data.getString("stage"));
             case "stage.finished" -> out.printf(Locale.ROOT, "  %s done in %.1f s%n", data.getString("stage"), data.getDouble("seconds"));
             default -> {

@@ -1,11 +1,14 @@
 package org.inlier.runtime.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.inlier.api.backend.Capabilities;
 import org.inlier.api.backend.HardwareBackend;
 import org.inlier.api.plugin.OptionSpec;
@@ -25,6 +28,8 @@ public final class PipelineValidator {
 
     /** The field of a sweep file, which the sweep runner expands before validating each pipeline. */
     public static final String SWEEP = "sweep";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final List<String> TOP_LEVEL = List.of("name", "seed", "model", "data", "attention", "backend", "suppression", "stages");
 
@@ -190,8 +195,17 @@ public final class PipelineValidator {
         Map<String, JsonNode> flat = new LinkedHashMap<>();
         Map<String, PluginRef> plugins = new LinkedHashMap<>();
         if (body != null && body.isObject()) {
-            flatten("", body, flat, stage.pluginSlots().keySet());
+            Set<String> whole = new HashSet<>(stage.pluginSlots().keySet());
+            whole.addAll(stage.blockOptions().keySet());
+            flatten("", body, flat, whole);
         }
+        Map<String, Object> blocks = new LinkedHashMap<>();
+        stage.blockOptions().forEach((key, block) -> {
+            JsonNode given = flat.remove(key);
+            if (given != null && block.check(given, path + "." + key, this::problem)) {
+                blocks.put(key, JSON.convertValue(given, Object.class));
+            }
+        });
         for (Map.Entry<String, PluginSlot> slot : stage.pluginSlots().entrySet()) {
             JsonNode given = flat.remove(slot.getKey());
             PluginRef ref = plugin(path + "." + slot.getKey(), given, "id", slot.getValue().kind(), slot.getValue().defaultId());
@@ -200,11 +214,16 @@ public final class PipelineValidator {
             }
         }
         Options options = options(path, stage.options(), flat, "stage '" + stage.name() + "'");
+        if (!blocks.isEmpty()) {
+            Map<String, Object> values = new LinkedHashMap<>(options.asMap());
+            values.putAll(blocks);
+            options = Options.of(values);
+        }
         return new StageConfig(stage.name(), options, plugins);
     }
 
     /** Nested option blocks become dotted names; plugin slots stay whole. */
-    private static void flatten(String prefix, JsonNode node, Map<String, JsonNode> out, java.util.Set<String> slots) {
+    private static void flatten(String prefix, JsonNode node, Map<String, JsonNode> out, Set<String> slots) {
         node.fields().forEachRemaining(e -> {
             String key = prefix + e.getKey();
             if (e.getValue().isObject() && !slots.contains(key)) {

@@ -21,7 +21,7 @@ public final class Suggestions {
     }
 
     /** A sentence suggesting the nearest names and listing what is allowed. */
-    static String hint(String wrong, Collection<String> candidates) {
+    public static String hint(String wrong, Collection<String> candidates) {
         List<String> near = nearest(wrong, candidates);
         String did = near.isEmpty() ? "" : "did you mean " + String.join(" or ", near.stream().map(n -> "'" + n + "'").toList()) + "? ";
         return did + "allowed: " + String.join(", ", candidates);

@@ -27,7 +27,7 @@ public record Sections(Map<String, Object> map) {
     public static final String OUTLIERS_PER_SITE = "outliers per site";
     /** Values: the papers' headline metrics ({@code max_inf_norm}, {@code avg_kurtosis}, {@code over}). */
     public static final String OUTLIERS = "outliers";
-    /** Table: quantization error per site ({@code precision}, {@code site}, {@code sqnr_db}). */
+    /** Table: quantization error per site ({@code precision}, {@code site}, {@code bits}, {@code sqnr_db}). */
     public static final String SQNR = "per-site SQNR";
     /** Table: the largest hidden dimensions per site and the token producing each ({@code site}, {@code dimension}, {@code max_abs}, {@code token}, ...). */
     public static final String OUTLIER_DIMENSIONS = "outlier dimensions and tokens";
@@ -37,6 +37,12 @@ public record Sections(Map<String, Object> map) {
     public static final String ACTIVATION_HISTOGRAM = "activation histogram";
     /** Table: the quantization grid at the histogram's site per precision ({@code precision}, {@code site}, {@code clip_min}, {@code clip_max}, {@code levels}). */
     public static final String QUANTIZATION_GRID = "quantization grid";
+    /** Table: every site a quantize stage's profile selects, at its precision ({@code precision}, {@code site}, {@code bits} or {@code float}, {@code granularity}). */
+    public static final String SITE_PRECISION = "site precision";
+    /** Table: quantized sites ranked by the model output's error when only that site is quantized ({@code rank}, {@code site}, {@code output_mse}, {@code output_sqnr_db}, {@code kept_as}). */
+    public static final String SITE_SENSITIVITY = "site sensitivity";
+    /** Table: output error and mean bits with the worst k sites kept, per k ({@code precision}, {@code kept}, {@code site}, {@code output_mse}, {@code output_sqnr_db}, {@code weight_bits}, {@code activation_bits}). */
+    public static final String SENSITIVITY_TRADE_OFF = "sensitivity trade-off";
     /** Values: which point of a sweep trained the checkpoint this run reused ({@code trained_in}, {@code checkpoint}). */
     public static final String SHARED_TRAINING = "shared training";
 

@@ -13,6 +13,7 @@ import org.inlier.api.model.ModelGraph;
 import org.inlier.api.plugin.OptionSpec;
 import org.inlier.api.plugin.PluginKind;
 import org.inlier.api.quant.QuantParams;
+import org.inlier.api.quant.QuantScheme;
 import org.inlier.api.quant.Range;
 import org.inlier.api.quant.RangeEstimator;
 import org.inlier.api.quant.RangeObserver;
@@ -101,25 +102,20 @@ public final class CalibrateStage implements Stage {
         PluginRef estimatorRef = config.plugin("estimator");
         RangeEstimator estimator = run.registry().require(PluginKind.RANGE_ESTIMATOR, estimatorRef.id(), RangeEstimator.class);
 
-        int seq = run.family().sequenceLength(run.config().model().options());
-        TokenWindows windows = TokenWindows.of(run.corpus(), Split.TRAIN, seq + 1);
-        Random random = new Random(run.config().seed() ^ CALIBRATION_STREAM);
         int batches = config.options().getInt("batches");
-        List<Map<String, INDArray>> calibration = new ArrayList<>();
-        for (int b = 0; b < batches; b++) {
-            calibration.add(run.family().batch(windows.random(config.options().getInt("batch"), random),
-                    run.config().model().options(), run.corpus().tokenizer().vocabSize(), false, random));
-        }
+        List<Map<String, INDArray>> calibration = batches(run, batches, config.options().getInt("batch"));
 
         SiteRecorder recorder = new SiteRecorder(SiteInstrumentation.NONE);
         ModelGraph model = run.buildModel(recorder, false);
         rewrite(run, model, new ChannelStatistics(model, recorder, calibration));
+        plan = plan.bind(recorder.sites().keySet());
+        plan.placement().unmatched().forEach(run::warn);
         Map<String, QuantizationSite> sites = new LinkedHashMap<>();
         Map<String, String> variables = new LinkedHashMap<>();
         Map<String, RangeObserver> observers = new LinkedHashMap<>();
         for (Map.Entry<QuantizationSite, SDVariable> e : recorder.sites().entrySet()) {
             QuantizationSite site = e.getKey();
-            if (!site.isWeight() && plan.profile().selects(site)) {
+            if (!site.isWeight() && plan.selects(site)) {
                 sites.put(site.name(), site);
                 variables.put(site.name(), e.getValue().name());
                 observers.put(site.name(), estimator.observer(plan.schemeFor(site), plan.quantizer(), estimatorRef.options()));
@@ -141,7 +137,7 @@ public final class CalibrateStage implements Stage {
             for (Map.Entry<String, String> site : variables.entrySet()) {
                 INDArray x = values.get(site.getValue());
                 if (x.isInfinite().any() || x.isNaN().any()) {
-                    throw new IllegalStateException("calibration batch " + (b + 1) + " has NaN or infinite values at site '"
+                    throw new IllegalStateException("calibration batch " + (b + 1) + " of " + batches + " has NaN or infinite values at site '"
                             + site.getKey() + "'");
                 }
                 observers.get(site.getKey()).observe(x);
@@ -155,14 +151,46 @@ public final class CalibrateStage implements Stage {
             ranges.putAll(chooseRanges(run, new CalibrationData(run, plan, sites, ranges, kept.feeds, kept.floatOutputs, kept.samples)));
         }
         Map<String, Object> file = new LinkedHashMap<>();
-        ranges.forEach((site, range) -> {
-            QuantParams params = plan.quantizer().params(plan.schemeFor(sites.get(site)), range);
-            file.put(site, Map.of("min", range.min(), "max", range.max(), "scale", params.scale(), "zero_point", params.zeroPoint()));
-        });
+        for (Map.Entry<String, Range> e : ranges.entrySet()) {
+            QuantScheme scheme = plan.schemeFor(sites.get(e.getKey()));
+            QuantParams params = plan.quantizer().params(scheme, e.getValue());
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("bits", scheme.bits());
+            entry.put("granularity", scheme.granularity().name().toLowerCase());
+            entry.put("min", e.getValue().min());
+            entry.put("max", e.getValue().max());
+            entry.put("scale", params.scale());
+            entry.put("zero_point", params.zeroPoint());
+            file.put(e.getKey(), entry);
+        }
         run.activationRanges(ranges);
         AtomicFiles.write(run.dir().resolve("calibration.json"), JSON.writeValueAsBytes(file));
-        run.report().values("calibration", Map.of("estimator", estimatorRef.id(), "batches", batches, "sites", ranges.size(),
-                "scheme", plan.activations().bits() + "-bit " + (plan.activations().symmetric() ? "symmetric" : "asymmetric")
-                        + " per " + plan.activations().granularity().name().toLowerCase()));
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("estimator", estimatorRef.id());
+        summary.put("batches", batches);
+        summary.put("sites", ranges.size());
+        summary.put("scheme", plan.activations().bits() + "-bit " + (plan.activations().symmetric() ? "symmetric" : "asymmetric")
+                + " per " + plan.activations().granularity().name().toLowerCase());
+        summary.put("sites_by_precision", plan.placement().summary());
+        run.report().values("calibration", summary);
+    }
+
+    /**
+     * The calibration batches of a run: windows of the training split drawn with a seed of their
+     * own, so every stage that asks for the first {@code n} batches of a size gets the same ones.
+     *
+     * @param count     how many batches
+     * @param batchSize windows per batch
+     */
+    static List<Map<String, INDArray>> batches(RunContext run, int count, int batchSize) {
+        int seq = run.family().sequenceLength(run.config().model().options());
+        TokenWindows windows = TokenWindows.of(run.corpus(), Split.TRAIN, seq + 1);
+        Random random = new Random(run.config().seed() ^ CALIBRATION_STREAM);
+        List<Map<String, INDArray>> batches = new ArrayList<>();
+        for (int b = 0; b < count; b++) {
+            batches.add(run.family().batch(windows.random(batchSize, random),
+                    run.config().model().options(), run.corpus().tokenizer().vocabSize(), false, random));
+        }
+        return batches;
     }
 }

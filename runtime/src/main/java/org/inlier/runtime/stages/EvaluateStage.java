@@ -154,6 +154,7 @@ public final class EvaluateStage implements Stage {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("precision", plan.label());
             row.put("site", e.getKey());
+            row.put("bits", run.quantParams().get(e.getKey()).scheme().bits());
             row.put("sqnr_db", e.getValue().decibels());
             run.report().row("per-site SQNR", row);
             if (worst == null || e.getValue().decibels() < sqnr.get(worst).decibels()) {

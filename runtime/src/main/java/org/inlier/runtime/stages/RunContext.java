@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.inlier.api.attention.AttentionVariant;
 import org.inlier.api.data.Corpus;
@@ -41,6 +43,7 @@ public final class RunContext {
     private final RunEvents events;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final RunReport report;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     private Corpus corpus;
     private Map<String, INDArray> weights;
@@ -90,6 +93,13 @@ public final class RunContext {
 
     public RunReport report() {
         return report;
+    }
+
+    /** Emits a warning event, once per run for each distinct message (stages that resolve the same profile warn once). */
+    public void warn(String message) {
+        if (warned.add(message)) {
+            events.warn(message);
+        }
     }
 
     /** Asks the run to stop at the next step boundary. */

@@ -18,4 +18,9 @@ public interface RunEvents {
     default void log(String message) {
         emit("log", Map.of("message", message));
     }
+
+    /** Emits a warning: something the user likely did not mean, which does not stop the run. */
+    default void warn(String message) {
+        emit("warning", Map.of("message", message));
+    }
 }

@@ -3,6 +3,7 @@ package org.inlier.runtime.stages;
 import java.util.List;
 import java.util.Map;
 import org.inlier.api.plugin.OptionSpec;
+import org.inlier.runtime.config.BlockOption;
 import org.inlier.runtime.config.StageConfig;
 
 /** One step of a pipeline: train, calibrate, quantize or evaluate. */
@@ -19,6 +20,14 @@ public interface Stage {
 
     /** Options that name plugins, by key. */
     Map<String, PluginSlot> pluginSlots();
+
+    /**
+     * Options that may hold a whole block (read by its own reader, not flattened), by key; each is
+     * also declared in {@link #options()}, for its default and listing.
+     */
+    default Map<String, BlockOption> blockOptions() {
+        return Map.of();
+    }
 
     /**
      * Runs the stage.

@@ -14,6 +14,7 @@ import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.NormLink;
 import org.inlier.api.plugin.OptionSpec;
 import org.inlier.api.plugin.Options;
+import org.inlier.api.quant.Granularity;
 import org.inlier.api.quant.QuantScheme;
 import org.inlier.api.quant.Range;
 import org.inlier.api.site.SiteInstrumentation;
@@ -74,6 +75,8 @@ public final class TrainStage implements Stage {
                         "quantization-aware training of layer inputs at this bit width with learned clipping; 0 = off"),
                 OptionSpec.choice("qat.sites", "linear-inputs", List.of("linear-inputs", "all-activations"),
                         "which activations QAT fake-quantizes"),
+                OptionSpec.choice("qat.weights", "channel", List.of("channel", "tensor", "none"),
+                        "QAT also fake-quantizes every weight (symmetric, min-max per output channel or per tensor, straight-through), or none"),
                 OptionSpec.integer("metrics_every", 100, 0, 10_000_000,
                         "steps between outlier measurements on a held-out batch (0 = off)"));
     }
@@ -183,7 +186,12 @@ public final class TrainStage implements Stage {
         Map<String, INDArray> feeds = run.family().batch(windows.random(batch, new Random(run.config().seed())),
                 run.config().model().options(), run.corpus().tokenizer().vocabSize(), false, new Random(0));
         Map<String, String> selected = new LinkedHashMap<>();
+        Set<String> weights = new HashSet<>();
+        String weightMode = o.getString("qat.weights");
         probe.sites().forEach((site, variable) -> {
+            if (site.isWeight() && !"none".equals(weightMode) && !site.name().startsWith("head.")) {
+                weights.add(site.name());
+            }
             boolean kind = linearInputs ? QatSites.LINEAR_INPUTS.contains(site.kind()) : site.kind() != SiteKind.HEAD_OUTPUT;
             if (!site.isWeight() && kind && !site.name().startsWith("head.")) {
                 selected.put(site.name(), variable.name());
@@ -192,8 +200,10 @@ public final class TrainStage implements Stage {
         Map<String, INDArray> values = model.sd().output(feeds, new ArrayList<>(selected.values()));
         Map<String, Range> bounds = new LinkedHashMap<>();
         selected.forEach((site, variable) -> bounds.put(site, startingBounds(values.get(variable))));
-        run.events().log("train: QAT at " + bits + " bits on " + bounds.size() + " sites with learned clipping");
-        return new QatSites(QuantizationPlan.of(run.config(), run.registry()).quantizer(), bits, bounds);
+        run.events().log("train: QAT at " + bits + " bits on " + bounds.size() + " sites with learned clipping"
+                + (weights.isEmpty() ? "" : " and " + weights.size() + " weights per " + weightMode));
+        return new QatSites(QuantizationPlan.of(run.config(), run.registry()).quantizer(), bits, bounds, weights,
+                "tensor".equals(weightMode) ? Granularity.TENSOR : Granularity.CHANNEL);
     }
 
     /** The first batch's min and max, widened by 1% of the width so the extremes start inside. */
