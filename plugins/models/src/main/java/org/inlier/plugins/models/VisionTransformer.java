@@ -111,6 +111,8 @@ public final class VisionTransformer implements ModelFamily {
         // Over the last axis: logSoftmax's dimension overload fails in backprop (ND4J 1.0.0-M2.1).
         sd.nn.logSoftmax(logits).mul(labels).sum(1).mean().neg().rename("loss");
         sd.eq(sd.argmax(logits, 1), sd.argmax(labels, 1)).castTo(DataType.FLOAT).mean().rename(ModelGraph.ACCURACY);
+        // Named explicitly: with accuracy as a second output, SameDiff cannot infer which one to minimise.
+        sd.setLossVariables("loss");
 
         return new ModelGraph(sd, List.of(PATCHES, LABELS), "loss", logits.name(), blocks.norms());
     }

@@ -150,7 +150,6 @@ class VisionTransformerTest {
     @Test
     void gradientsMatchFiniteDifferencesAlongRandomDirections() {
         ModelGraph model = build(tiny(), 3);
-        model.sd().setLossVariables(model.loss());
         // Weights of order one, so every gradient is far above float32 noise (initial weights are 0.02).
         Nd4j.getRandom().setSeed(3);
         model.sd().variables().stream().filter(v -> v.getVariableType() == VariableType.VARIABLE)
@@ -192,7 +191,6 @@ class VisionTransformerTest {
         Map<String, INDArray> feeds = family.batch(blocks, options, 2, false, new Random(0));
         List<String> params = model.sd().variables().stream().filter(v -> v.getVariableType() == VariableType.VARIABLE)
                 .map(SDVariable::name).toList();
-        model.sd().setLossVariables(model.loss());
         double first = model.sd().output(feeds, model.loss()).get(model.loss()).getDouble(0);
         for (int step = 0; step < 20; step++) {
             Map<String, INDArray> grads = model.sd().calculateGradients(feeds, params);
@@ -213,7 +211,6 @@ class VisionTransformerTest {
         ModelGraph model = build(options, 10, clipped, Options.withDefaults(clipped.options(), Map.of("alpha", 0.5)), SiteInstrumentation.NONE);
         Map<String, INDArray> feeds = family.batch(new int[][] {counting(1, 28), counting(4, 28)}, options, 10, true, new Random(0));
 
-        model.sd().setLossVariables(model.loss());
         Map<String, INDArray> grads = model.sd().calculateGradients(feeds, "layer.0.attn.q.weight", "layer.0.attn.v.weight");
         assertThat(grads.get("layer.0.attn.q.weight").norm2Number().doubleValue()).isGreaterThan(1e-6);
         assertThat(grads.get("layer.0.attn.v.weight").norm2Number().doubleValue()).isGreaterThan(1e-6);
