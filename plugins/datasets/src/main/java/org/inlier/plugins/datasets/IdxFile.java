@@ -2,13 +2,16 @@ package org.inlier.plugins.datasets;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * An unsigned-byte array in the IDX format of MNIST and Fashion-MNIST, gzipped or not.
@@ -62,6 +65,21 @@ public record IdxFile(int[] dims, byte[] data) {
             throw new IOException(file + " is truncated: its header " + Arrays.toString(dims) + " declares " + count + " elements", e);
         }
         return new IdxFile(dims, data);
+    }
+
+    /**
+     * Writes the array as an unsigned-byte IDX file, gzipped when the file name ends in {@code .gz}
+     * (for small stand-ins of a data set, e.g. in tests).
+     */
+    public void write(Path file) throws IOException {
+        try (OutputStream raw = Files.newOutputStream(file);
+             DataOutputStream out = new DataOutputStream(file.toString().endsWith(".gz") ? new GZIPOutputStream(raw) : raw)) {
+            out.writeInt((UNSIGNED_BYTE << 8) | dims.length);
+            for (int d : dims) {
+                out.writeInt(d);
+            }
+            out.write(data);
+        }
     }
 
     /** The number of items: the size of the first dimension. */

@@ -3,14 +3,10 @@ package org.inlier.plugins.datasets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 
 import org.inlier.api.data.DataContext;
 import org.inlier.api.data.DataUnavailableException;
@@ -26,21 +22,12 @@ class FashionMnistTest {
 
     private final FashionMnist dataset = new FashionMnist();
 
-    /** Writes an unsigned-byte IDX file, gzipped when the name ends in .gz. */
     private void writeIdx(String name, int[] dims, int[] values) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(0x0800 | dims.length);
-        for (int d : dims) {
-            out.writeInt(d);
+        byte[] data = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            data[i] = (byte) values[i];
         }
-        for (int v : values) {
-            out.writeByte(v);
-        }
-        try (OutputStream file = name.endsWith(".gz") ? new GZIPOutputStream(Files.newOutputStream(dir.resolve(name)))
-                : Files.newOutputStream(dir.resolve(name))) {
-            file.write(bytes.toByteArray());
-        }
+        new IdxFile(dims, data).write(dir.resolve(name));
     }
 
     /** Image i of a 2×3 set has pixels 10·i + 0 … 10·i + 5 and label i mod 10. */
@@ -63,10 +50,13 @@ class FashionMnistTest {
     }
 
     @Test
-    void readsGzippedAndPlainIdxFiles() throws IOException {
+    void readsGzippedAndPlainIdxFilesAsWritten() throws IOException {
         writeIdx("a.gz", new int[] {2, 2}, new int[] {0, 1, 254, 255});
         writeIdx("b", new int[] {2, 2}, new int[] {0, 1, 254, 255});
 
+        assertThat(Files.readAllBytes(dir.resolve("a.gz"))).startsWith((byte) 0x1f, (byte) 0x8b);
+        // Header: two zero bytes, type 0x08 (unsigned byte), 2 dimensions; then sizes 2 and 2, big-endian; then the values.
+        assertThat(Files.readAllBytes(dir.resolve("b"))).containsExactly(0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 1, -2, -1);
         for (String name : new String[] {"a.gz", "b"}) {
             IdxFile idx = IdxFile.read(dir.resolve(name));
             assertThat(idx.dims()).containsExactly(2, 2);
