@@ -144,12 +144,16 @@ public final class EvaluateStage implements Stage {
             INDArray fpOut = fpValues.get(fpModel.output());
             INDArray qOut = qValues.get(quantized.output());
             outputSqnr.add(fpOut, qOut);
-            cosine.add(fpOut, qOut, feeds.get(PADDING_MASK));
+            if (fpOut.rank() == 3) { // per-token states; a classifier's (B, classes) logits have no tokens to pool
+                cosine.add(fpOut, qOut, feeds.get(PADDING_MASK));
+            }
         }
         reportGrid(run, plan);
         Map<String, Object> quality = qualityRow(fpModel, plan.label(), lossSum / data.count(), accuracy);
         quality.put("output_sqnr_db", outputSqnr.decibels());
-        quality.put("pooled_cosine", cosine.mean());
+        if (Double.isFinite(cosine.mean())) {
+            quality.put("pooled_cosine", cosine.mean());
+        }
         run.report().row("quality", quality);
         String worst = null;
         for (Map.Entry<String, Sqnr> e : sqnr.entrySet()) {
