@@ -18,8 +18,9 @@ public interface Corpus {
 
     /**
      * The length of the fixed blocks each split's stream is made of (one padded sentence per
-     * block, for encoders that expect {@code [CLS] sentence [SEP]}), or 0 for a free-running text
-     * stream that windows may cut anywhere.
+     * block, for encoders that expect {@code [CLS] sentence [SEP]}; or one labelled example, such
+     * as a class id followed by an image's pixel values, for classifiers), or 0 for a free-running
+     * text stream that windows may cut anywhere.
      */
     int blockLength();
 }

@@ -15,6 +15,12 @@ import org.nd4j.autodiff.samediff.SameDiff;
  */
 public record ModelGraph(SameDiff sd, List<String> placeholders, String loss, String output, List<NormLink> norms) {
 
+    /**
+     * The name of the scalar a classifier defines as the fraction of its batch classified
+     * correctly; evaluation reports it as accuracy wherever the graph has it.
+     */
+    public static final String ACCURACY = "accuracy";
+
     public ModelGraph {
         Objects.requireNonNull(sd, "sd");
         placeholders = List.copyOf(placeholders);

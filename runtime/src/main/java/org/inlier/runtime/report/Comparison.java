@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
 /**
  * The papers' comparison table: one row per configuration, one column per metric of
  * {@link RunSummary}, a single value or mean ± std when a configuration was run with several
- * seeds, and the best (lowest) value of each column marked.
+ * seeds, and the best value of each column marked (the lowest; the highest accuracy).
  */
 public final class Comparison {
 
@@ -67,7 +67,8 @@ public final class Comparison {
     }
 
     /**
-     * For each metric, the indices of the rows with the lowest (mean) value; a metric that fewer
+     * For each metric, the indices of the rows with the lowest (mean) value, or the highest for
+     * accuracy; a metric that fewer
      * than two rows measured, or on which all rows tie, has no best.
      */
     public Map<String, Set<Integer>> best() {
@@ -80,10 +81,12 @@ public final class Comparison {
                     means.put(i, MeanStd.of(values).mean());
                 }
             }
-            double lowest = means.values().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+            double top = RunSummary.higherIsBetter(metric)
+                    ? means.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)
+                    : means.values().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
             Set<Integer> bestRows = new TreeSet<>();
             means.forEach((row, mean) -> {
-                if (mean == lowest) {
+                if (mean == top) {
                     bestRows.add(row);
                 }
             });

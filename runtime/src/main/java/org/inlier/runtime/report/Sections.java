@@ -21,7 +21,7 @@ public record Sections(Map<String, Object> map) {
     public static final String TRAINING_CURVE = "training curve";
     /** Table: headline outlier metrics on a held-out batch during training ({@code step}, {@code max_inf_norm}, {@code avg_kurtosis}). */
     public static final String OUTLIERS_DURING_TRAINING = "outliers during training";
-    /** Table: perplexity per precision ({@code precision} such as FP32 or W8A8, {@code loss}, {@code perplexity}). */
+    /** Table: perplexity per precision ({@code precision} such as FP32 or W8A8, {@code loss}, {@code perplexity}; {@code accuracy} for classifiers). */
     public static final String QUALITY = "quality";
     /** Table: outlier metrics of the floating-point model per site ({@code site}, {@code inf_norm}, {@code kurtosis}, {@code max_abs}, optional {@code headline}). */
     public static final String OUTLIERS_PER_SITE = "outliers per site";

@@ -32,7 +32,7 @@ import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Measures perplexity on the held-out test split in floating point and, after a quantize stage,
+ * Measures perplexity (and a classifier's accuracy) on the held-out test split in floating point and, after a quantize stage,
  * with the frozen quantizers, plus the per-site quantization error (SQNR). For the floating-point
  * model it also records the papers' outlier metrics at every site, which hidden dimensions and
  * tokens carry the outliers, and how much attention each head parks on the first and on
@@ -125,6 +125,7 @@ public final class EvaluateStage implements Stage {
         reference.keySet().forEach(site -> quantizedFetch.add(fakeQuant.outputs().get(site).name()));
         quantizedFetch.add(quantized.loss());
         quantizedFetch.add(quantized.output());
+        Accuracy accuracy = new Accuracy(quantized, quantizedFetch);
         List<String> fpFetch = new ArrayList<>(reference.values());
         fpFetch.add(fpModel.output());
 
@@ -136,18 +137,23 @@ public final class EvaluateStage implements Stage {
             Map<String, INDArray> fpValues = fpModel.sd().output(feeds, fpFetch);
             Map<String, INDArray> qValues = quantized.sd().output(feeds, quantizedFetch);
             lossSum += qValues.get(quantized.loss()).getDouble(0);
+            accuracy.add(qValues);
             for (String site : reference.keySet()) {
                 sqnr.get(site).add(fpValues.get(reference.get(site)), qValues.get(fakeQuant.outputs().get(site).name()));
             }
             INDArray fpOut = fpValues.get(fpModel.output());
             INDArray qOut = qValues.get(quantized.output());
             outputSqnr.add(fpOut, qOut);
-            cosine.add(fpOut, qOut, feeds.get(PADDING_MASK));
+            if (fpOut.rank() == 3) { // per-token states; a classifier's (B, classes) logits have no tokens to pool
+                cosine.add(fpOut, qOut, feeds.get(PADDING_MASK));
+            }
         }
         reportGrid(run, plan);
-        Map<String, Object> quality = qualityRow(fpModel, plan.label(), lossSum / data.count());
+        Map<String, Object> quality = qualityRow(fpModel, plan.label(), lossSum / data.count(), accuracy);
         quality.put("output_sqnr_db", outputSqnr.decibels());
-        quality.put("pooled_cosine", cosine.mean());
+        if (Double.isFinite(cosine.mean())) {
+            quality.put("pooled_cosine", cosine.mean());
+        }
         run.report().row("quality", quality);
         String worst = null;
         for (Map.Entry<String, Sqnr> e : sqnr.entrySet()) {
@@ -186,15 +192,51 @@ public final class EvaluateStage implements Stage {
         run.report().row(Sections.QUANTIZATION_GRID, row);
     }
 
-    /** Loss and perplexity, unless the model has no loss (a pretrained encoder without its pretraining head). */
-    private static Map<String, Object> qualityRow(ModelGraph model, String precision, double loss) {
+    /**
+     * Loss and perplexity, unless the model has no loss (a pretrained encoder without its
+     * pretraining head), and a classifier's accuracy.
+     */
+    private static Map<String, Object> qualityRow(ModelGraph model, String precision, double loss, Accuracy accuracy) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("precision", precision);
         if (model.sd().getVariable(model.loss()).getVariableType() != VariableType.CONSTANT) {
             row.put("loss", loss);
             row.put("perplexity", Math.exp(loss));
         }
+        if (accuracy.measured()) {
+            row.put("accuracy", accuracy.mean());
+        }
         return row;
+    }
+
+    /** The mean over batches of a classifier's {@link ModelGraph#ACCURACY}; nothing for models without one. */
+    private static final class Accuracy {
+        private final boolean measured;
+        private double sum;
+        private int batches;
+
+        /** Adds the accuracy to the variables fetched per batch when the model defines it. */
+        Accuracy(ModelGraph model, List<String> fetch) {
+            measured = model.sd().hasVariable(ModelGraph.ACCURACY);
+            if (measured) {
+                fetch.add(ModelGraph.ACCURACY);
+            }
+        }
+
+        void add(Map<String, INDArray> values) {
+            if (measured) {
+                sum += values.get(ModelGraph.ACCURACY).getDouble(0);
+                batches++;
+            }
+        }
+
+        boolean measured() {
+            return measured && batches > 0;
+        }
+
+        double mean() {
+            return sum / batches;
+        }
     }
 
     /** The floating-point pass: perplexity, outlier metrics, outlier locations, attention sinks. */
@@ -230,11 +272,13 @@ public final class EvaluateStage implements Stage {
             }
             List<String> outputs = new ArrayList<>(fetch.values());
             outputs.add(model.loss());
+            Accuracy accuracy = new Accuracy(model, outputs);
             double lossSum = 0;
             for (int b = 0; b < data.count(); b++) {
                 int[][] windows = data.windows(b);
                 Map<String, INDArray> values = model.sd().output(data.feeds(windows, b), outputs);
                 lossSum += values.get(model.loss()).getDouble(0);
+                accuracy.add(values);
                 for (Map.Entry<String, String> site : fetch.entrySet()) {
                     INDArray x = values.get(site.getValue());
                     outliers.get(site.getKey()).add(x);
@@ -249,7 +293,7 @@ public final class EvaluateStage implements Stage {
                     }
                 }
             }
-            run.report().row("quality", qualityRow(model, "FP32", lossSum / data.count()));
+            run.report().row("quality", qualityRow(model, "FP32", lossSum / data.count(), accuracy));
             reportOutliers();
             reportLocations();
             reportSinks();

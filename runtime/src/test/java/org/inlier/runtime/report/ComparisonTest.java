@@ -43,4 +43,24 @@ class ComparisonTest {
         assertThat(c.best()).containsExactly(Map.entry("FP32 ppl", Set.of(0)), Map.entry("max inf-norm", Set.of(1)));
         assertThat(c.marked(s -> s + " *").get(1)).containsEntry("max inf-norm", "4.000 *").containsEntry("avg kurtosis", "3.000");
     }
+
+    @Test
+    void aClassifiersAccuracyFollowsThePapersOrderAndItsHighestValueIsBest() {
+        Comparison c = new Comparison(List.of(
+                row("vanilla", List.of(Map.of("W6A6 acc", 0.60, "max inf-norm", 40.0, "W8A8 acc", 0.80, "FP32 acc", 0.85))),
+                row("gated-attention", List.of(Map.of("W6A6 acc", 0.82, "max inf-norm", 9.0, "W8A8 acc", 0.84, "FP32 acc", 0.85)))));
+
+        assertThat(c.metrics()).containsExactly("FP32 acc", "max inf-norm", "W8A8 acc", "W6A6 acc");
+        assertThat(c.best()).containsExactly(Map.entry("max inf-norm", Set.of(1)), Map.entry("W8A8 acc", Set.of(1)),
+                Map.entry("W6A6 acc", Set.of(1)));
+    }
+
+    @Test
+    void aQualityRowWithAccuracyGivesAnAccuracyColumnInsteadOfPerplexity() {
+        Sections sections = new Sections(Map.of(Sections.QUALITY, List.of(
+                Map.of("precision", "FP32", "loss", 0.4, "perplexity", 1.49, "accuracy", 0.85),
+                Map.of("precision", "W8A8", "loss", 0.5, "perplexity", 1.65, "accuracy", 0.80))));
+
+        assertThat(RunSummary.of(sections)).containsOnly(Map.entry("FP32 acc", 0.85), Map.entry("W8A8 acc", 0.80));
+    }
 }

@@ -146,9 +146,9 @@ class BrownCorpusTest {
     }
 
     @Test
-    void bothDataSetsAreRegisteredAsServices() {
+    void everyDataSetIsRegisteredAsAService() {
         assertThat(ServiceLoader.load(Dataset.class).stream().map(p -> p.get()).map(Plugin::id))
-                .containsExactlyInAnyOrder(BrownCorpus.ID, TextFileDataset.ID);
+                .containsExactlyInAnyOrder(BrownCorpus.ID, TextFileDataset.ID, FashionMnist.ID);
     }
 
     private TokenizedCorpus load(Map<String, ?> values) {

@@ -65,14 +65,7 @@ public final class DecoderClm implements ModelFamily {
         x = blocks.activation("embed.sum", SiteKind.EMBEDDING_SUM, -1, blocks.dropout(x)); // (B, T, D)
 
         for (int i = 0; i < shape.layers(); i++) {
-            String layer = "layer." + i;
-            SDVariable attnIn = blocks.layerNorm(layer + ".ln1", x, i, true);
-            blocks.linkNorm(layer + ".ln1", List.of(layer + ".attn.q", layer + ".attn.k", layer + ".attn.v"), null);
-            x = blocks.activation(layer + ".attn.residual", SiteKind.RESIDUAL, i, x.add(blocks.selfAttention(layer + ".attn", attnIn, i, true)));
-
-            SDVariable ffnIn = blocks.layerNorm(layer + ".ln2", x, i, false);
-            blocks.linkNorm(layer + ".ln2", List.of(layer + ".ffn.fc1"), null);
-            x = blocks.activation(layer + ".ffn.residual", SiteKind.RESIDUAL, i, x.add(blocks.feedForward(layer + ".ffn", ffnIn, i)));
+            x = blocks.preLnBlock(i, x, true);
         }
 
         SDVariable finalNorm = blocks.layerNorm("final_ln", x, -1, false);

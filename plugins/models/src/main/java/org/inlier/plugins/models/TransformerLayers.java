@@ -138,6 +138,22 @@ final class TransformerLayers {
                 dropout(linear(name + ".out", merged, shape.hidden(), shape.hidden(), layer)));
     }
 
+    /**
+     * One pre-LN block, {@code x + attn(LN1(x))} then {@code x + ffn(LN2(x))}, named {@code layer.i.*}.
+     * The LayerNorm inputs are the residual stream: {@code layer.i.ln1.in} is the block input and
+     * the second LayerNorm's input is {@code layer.i.attn.residual}.
+     */
+    SDVariable preLnBlock(int index, SDVariable x, boolean causal) {
+        String layer = "layer." + index;
+        SDVariable attnIn = layerNorm(layer + ".ln1", x, index, true);
+        linkNorm(layer + ".ln1", List.of(layer + ".attn.q", layer + ".attn.k", layer + ".attn.v"), null);
+        SDVariable mid = activation(layer + ".attn.residual", SiteKind.RESIDUAL, index, x.add(selfAttention(layer + ".attn", attnIn, index, causal)));
+
+        SDVariable ffnIn = layerNorm(layer + ".ln2", mid, index, false);
+        linkNorm(layer + ".ln2", List.of(layer + ".ffn.fc1"), null);
+        return activation(layer + ".ffn.residual", SiteKind.RESIDUAL, index, mid.add(feedForward(layer + ".ffn", ffnIn, index)));
+    }
+
     /** The feed-forward block: linear, GELU (ND4J's sigmoid approximation), linear. */
     SDVariable feedForward(String name, SDVariable x, int layer) {
         return feedForward(name, x, layer, sd.nn::gelu);

@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 class ModelFamilyRegistrationTest {
 
     @Test
-    void serviceLoaderFindsBothFamiliesWithTheSameShapeOptions() {
+    void serviceLoaderFindsTheFamiliesWithTheSameShapeOptions() {
         Map<String, ModelFamily> byId = ServiceLoader.load(ModelFamily.class).stream().map(ServiceLoader.Provider::get)
                 .collect(Collectors.toMap(ModelFamily::id, Function.identity()));
-        assertThat(byId).containsOnlyKeys("decoder-clm", "encoder-mlm");
+        assertThat(byId).containsOnlyKeys("decoder-clm", "encoder-mlm", "vit");
         assertThat(byId.get("encoder-mlm")).isInstanceOf(EncoderMlm.class);
         assertThat(byId.get("encoder-mlm").options()).extracting(OptionSpec::name)
                 .containsExactly("layers", "hidden", "heads", "ffn", "seq", "dropout");
+        assertThat(byId.get("vit").options()).extracting(OptionSpec::name)
+                .containsExactly("layers", "hidden", "heads", "ffn", "dropout", "image", "patch", "crop_padding", "flip");
     }
 }
