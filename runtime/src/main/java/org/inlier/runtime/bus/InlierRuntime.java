@@ -70,6 +70,16 @@ public final class InlierRuntime implements AutoCloseable {
         return new InlierRuntime(vertx, registry, pipeline.result());
     }
 
+    /**
+     * Opens remote access to this runtime through the TCP event-bus bridge; see {@link RemoteAccess}
+     * for what it lets through. It closes with the runtime.
+     *
+     * @return the port it listens on (the chosen one when the access asked for port 0)
+     */
+    public int openRemoteAccess(RemoteAccess access) {
+        return access.open(vertx).await().port();
+    }
+
     /** The Vert.x instance whose event bus clients use. */
     public Vertx vertx() {
         return vertx;
