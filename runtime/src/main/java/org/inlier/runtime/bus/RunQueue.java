@@ -62,6 +62,8 @@ final class RunQueue {
             return null;
         }
         running = waiting.poll();
+        // Running from the moment it leaves the line, so no status in between shows it queued without a place.
+        running.markRunning();
         return running;
     }
 
