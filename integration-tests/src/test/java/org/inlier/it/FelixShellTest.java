@@ -65,7 +65,8 @@ class FelixShellTest {
 
         assertThat(shell.exitCode()).as(shell.err()).isZero();
         assertThat(shell.err()).contains("thirdparty.grumpy", "did not start", "grumpy activator", "plain.jar is not a bundle");
-        assertThat(shell.section("booted")).contains("decoder-clm", "clipped-softmax", "uniform-affine", "text-file", "nd4j-cpu")
+        assertThat(shell.section("booted")).contains("decoder-clm", "clipped-softmax", "uniform-affine", "text-file", "nd4j-cpu",
+                        "bert-onnx", "brown-sentences")
                 .doesNotContain("warm-softmax");
         assertThat(shell.section("installed")).contains("warm-softmax", "softmax with a fixed temperature of 2",
                 "problem: bundle thirdparty.warm 1.0.0", "bundle://", "META-INF/services/" + ATTENTION_SPI + ": thirdparty.Missing");

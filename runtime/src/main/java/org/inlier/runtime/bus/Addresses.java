@@ -17,6 +17,10 @@ package org.inlier.runtime.bus;
  *       its next step boundary with its last checkpoint intact; replies the run's status ({@code cancelling: true}
  *       while it stops). A run owned by another process is asked through its folder.</li>
  *   <li>{@value #PLUGINS_LIST}: replies {@code {plugins: [...], problems: [...]}}.</li>
+ *   <li>{@code inlier.stage.<name>} ({@link #stage(String)}): one stage of the executing run, {@code {runId, index}};
+ *       replies {@code {runId, stage, index, seconds}} when it has run, or {@link Failure#STAGE_FAILED} (with the
+ *       {@code stage} and the {@code cause}), {@link Failure#CANCELLED}, {@link Failure#UNKNOWN_RUN} or
+ *       {@link Failure#BAD_REQUEST}.</li>
  * </ul>
  * Failures are replied with a {@link Failure} code and a JSON body.
  */
@@ -27,8 +31,20 @@ public final class Addresses {
     public static final String RUNS_STATUS = "inlier.runs.status";
     public static final String RUNS_CANCEL = "inlier.runs.cancel";
     public static final String PLUGINS_LIST = "inlier.plugins.list";
+    /** The common start of the stage addresses, {@link #stage(String)}. */
+    public static final String STAGE_PREFIX = "inlier.stage.";
 
     private Addresses() {
+    }
+
+    /**
+     * Where the stage of this name ({@code train}, {@code calibrate}, {@code quantize}, {@code evaluate})
+     * runs: {@code inlier.stage.<name>}. The runtime's pipeline runner sends {@code {runId, index}} there
+     * for each stage of the run it executes; see {@link StageVerticle} for the reply and its failures.
+     * These addresses act on the executing run only and are not offered to remote clients.
+     */
+    public static String stage(String name) {
+        return STAGE_PREFIX + name;
     }
 
     /** Where a run publishes {@code run.started}, progress, logs, stage results and its final {@code run.finished} event. */

@@ -3,9 +3,12 @@ package org.inlier.runtime.bus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.inlier.runtime.plugins.PluginDiscovery;
 import org.inlier.runtime.plugins.PluginRegistry;
+import org.inlier.runtime.stages.PipelineRunner;
 import org.inlier.runtime.stages.Stage;
 import org.inlier.runtime.stages.StageCatalog;
 import org.inlier.runtime.store.RunStore;
@@ -21,10 +24,12 @@ public final class InlierRuntime implements AutoCloseable {
 
     private final Vertx vertx;
     private final PluginRegistry registry;
+    private final String pipelineDeployment;
 
-    private InlierRuntime(Vertx vertx, PluginRegistry registry) {
+    private InlierRuntime(Vertx vertx, PluginRegistry registry, String pipelineDeployment) {
         this.vertx = vertx;
         this.registry = registry;
+        this.pipelineDeployment = pipelineDeployment;
     }
 
     /**
@@ -52,12 +57,27 @@ public final class InlierRuntime implements AutoCloseable {
         RunStore store = new RunStore(runsDir);
         RunQueue queue = new RunQueue(queueCapacity);
         Vertx vertx = Vertx.vertx();
-        Future.all(
-                vertx.deployVerticle(new PipelineVerticle(registry, stages, store, cacheDir, queue)),
-                vertx.deployVerticle(new RunsVerticle(queue, new StoredRuns(store))),
-                vertx.deployVerticle(new PluginsVerticle(registry, stages))
-        ).await();
-        return new InlierRuntime(vertx, registry);
+        PipelineRunner runner = new PipelineRunner(stages);
+        List<Future<String>> deployments = new ArrayList<>();
+        for (String stage : stages.keySet()) {
+            deployments.add(vertx.deployVerticle(new StageVerticle(stage, runner, queue::executing)));
+        }
+        deployments.add(vertx.deployVerticle(new RunsVerticle(queue, new StoredRuns(store))));
+        deployments.add(vertx.deployVerticle(new PluginsVerticle(registry, stages)));
+        Future<String> pipeline = vertx.deployVerticle(new PipelineVerticle(registry, stages, store, cacheDir, queue));
+        deployments.add(pipeline);
+        Future.all(deployments).await();
+        return new InlierRuntime(vertx, registry, pipeline.result());
+    }
+
+    /**
+     * Opens remote access to this runtime through the TCP event-bus bridge; see {@link RemoteAccess}
+     * for what it lets through. It closes with the runtime.
+     *
+     * @return the port it listens on (the chosen one when the access asked for port 0)
+     */
+    public int openRemoteAccess(RemoteAccess access) {
+        return access.open(vertx).await().port();
     }
 
     /** The Vert.x instance whose event bus clients use. */
@@ -70,9 +90,14 @@ public final class InlierRuntime implements AutoCloseable {
         return registry;
     }
 
-    /** Cancels queued and running runs (the running one stops at its next step boundary), then stops. */
+    /**
+     * Cancels queued and running runs (the running one stops at its next step boundary), then stops.
+     * The pipeline verticle goes first, while the stage verticles still answer it.
+     */
     @Override
     public void close() {
+        // Two steps: a callback chained after close() would need the event loops close() stops.
+        vertx.undeploy(pipelineDeployment).await();
         vertx.close().await();
     }
 }

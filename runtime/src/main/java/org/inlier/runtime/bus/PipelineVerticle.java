@@ -21,7 +21,8 @@ import org.inlier.runtime.store.RunStore;
 
 /**
  * Validates pipelines and runs them. A run request is answered as soon as the run is queued;
- * runs then execute one at a time on a worker thread, never on the event loop. Once a second it
+ * runs then execute one at a time on a worker thread, never on the event loop, which sends each
+ * stage to its {@link StageVerticle} and waits for it. Once a second it
  * looks for cancel requests that other processes left in the folders of its active runs.
  */
 final class PipelineVerticle extends VerticleBase {
@@ -145,7 +146,7 @@ final class PipelineVerticle extends VerticleBase {
     private Void execute(TrackedRun run) {
         run.start();
         try {
-            boolean completed = new PipelineRunner(stages).run(run.context());
+            boolean completed = new PipelineRunner(stages, new BusStageExecutor(vertx.eventBus())).run(run.context());
             run.finish(completed ? RunState.DONE : RunState.CANCELLED, null);
         } catch (Exception | Error e) {
             run.finish(RunState.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());

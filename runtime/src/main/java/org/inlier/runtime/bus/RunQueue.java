@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.inlier.runtime.stages.RunContext;
 
 /**
  * The runs this runtime has accepted and not finished: at most one running, and a line of at
@@ -61,7 +62,14 @@ final class RunQueue {
             return null;
         }
         running = waiting.poll();
+        // Running from the moment it leaves the line, so no status in between shows it queued without a place.
+        running.markRunning();
         return running;
+    }
+
+    /** The context of the run executing now, if it has this id: the only run whose stages may be run. */
+    synchronized Optional<RunContext> executing(String runId) {
+        return running != null && running.id().equals(runId) ? Optional.of(running.context()) : Optional.empty();
     }
 
     /** Forgets a run that finished; its status is read from its folder from now on. */

@@ -56,9 +56,14 @@ final class TrackedRun {
         return context;
     }
 
-    /** Marks the run as executing and says so in its events. */
-    void start() {
+    /** Marks the run as executing: it has left the queue, and its worker is about to take it. */
+    void markRunning() {
         state = RunState.RUNNING;
+    }
+
+    /** Says in its events that the run has started executing. */
+    void start() {
+        markRunning();
         events.emit("run.started", Map.of("resumed", resumed));
     }
 

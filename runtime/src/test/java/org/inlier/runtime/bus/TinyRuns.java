@@ -33,6 +33,30 @@ final class TinyRuns implements AutoCloseable {
                 """.formatted(corpus.toAbsolutePath(), steps, checkpointEvery));
     }
 
+    /** A run request for the one-layer model on {@code data} (a block's contents) with these stages (a YAML list). */
+    JsonObject pipeline(String data, String stages) {
+        return new JsonObject().put("name", "tiny.yaml").put("text", """
+                model: { family: decoder-clm, layers: 1, hidden: 16, heads: 2, ffn: 32, seq: 8 }
+                data: { %s }
+                backend: { id: nd4j-cpu, threads: 1 }
+                stages: %s
+                """.formatted(data, stages));
+    }
+
+    /** The data block of the generated corpus. */
+    String corpusData() {
+        return "set: text-file, path: \"" + corpus.toAbsolutePath() + "\"";
+    }
+
+    InlierRuntime runtime() {
+        return runtime;
+    }
+
+    /** The runtime's Vert.x, for interceptors. */
+    io.vertx.core.Vertx vertx() {
+        return runtime.vertx();
+    }
+
     /** Sends a request; the future fails with the bus's reply exception on a typed failure. */
     Future<JsonObject> request(String address, JsonObject body) {
         return runtime.vertx().eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(60_000))

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
+import org.inlier.runtime.bus.RemoteAccess;
 import org.inlier.runtime.osgi.RuntimeActivator;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -38,9 +39,10 @@ public final class FelixShell {
     private static final int PLUGINS_LEVEL = 1;
     private static final int RUNTIME_LEVEL = 2;
     private static final int SHELL_LEVEL = 3;
+    private static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
     private static final Map<String, Integer> LEVELS = Map.of("org.inlier.runtime", RUNTIME_LEVEL, "org.inlier.shell", RUNTIME_LEVEL,
             "org.apache.felix.gogo.runtime", RUNTIME_LEVEL, "org.apache.felix.gogo.command", RUNTIME_LEVEL,
-            "org.apache.felix.gogo.shell", SHELL_LEVEL);
+            GOGO_SHELL, SHELL_LEVEL);
 
     private FelixShell() {
     }
@@ -52,33 +54,14 @@ public final class FelixShell {
      * @param cache   the data cache's folder
      * @param plugins a folder of third-party plugin bundles, installed and started before the shell (may be missing)
      * @param queue   how many runs may wait while one runs
+     * @param remote  remote access to open on the runtime, or {@code null} for none
      * @param err     where problems with bundles are reported
      * @return the exit code: 0, or 1 if the framework could not start
      */
-    public static int run(Path runs, Path cache, Path plugins, int queue, PrintStream err) {
-        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path (org.apache.felix.framework)"));
-        LauncherClassPath classPath = LauncherClassPath.of(System.getProperty("java.class.path"), codeSource(factory));
+    public static int run(Path runs, Path cache, Path plugins, int queue, RemoteAccess remote, PrintStream err) {
         Path storage = temporaryFolder();
         try {
-            Map<String, String> config = new HashMap<>();
-            config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
-            config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-            config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.of(classPath.libraries()));
-            config.put(RuntimeActivator.RUNS, runs.toAbsolutePath().toString());
-            config.put(RuntimeActivator.CACHE, cache.toAbsolutePath().toString());
-            config.put(RuntimeActivator.QUEUE_CAPACITY, String.valueOf(queue));
-            config.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, String.valueOf(SHELL_LEVEL));
-            Framework framework = factory.newFramework(config);
-            framework.init();
-            BundleContext context = framework.getBundleContext();
-            List<Bundle> bundles = new ArrayList<>();
-            classPath.bundles().forEach(entry -> install(context, entry.location(), err, bundles));
-            thirdParty(plugins, err).forEach(entry -> install(context, entry.location(), err, bundles));
-            bundles.forEach(b -> b.adapt(BundleStartLevel.class).setStartLevel(level(b)));
-            framework.start();
-            bundles.stream().sorted(Comparator.comparingInt(FelixShell::level)).forEach(b -> start(b, err));
-            framework.waitForStop(0);
+            start(storage, runs, cache, plugins, queue, remote, err, true).waitForStop(0);
             return 0;
         } catch (BundleException e) {
             err.println("error: the OSGi framework did not start: " + e.getMessage());
@@ -89,6 +72,45 @@ public final class FelixShell {
         } finally {
             delete(storage);
         }
+    }
+
+    /**
+     * Boots the framework as {@link #run} does and returns it with every bundle started, for
+     * embedding it (tests use it to look inside the bundles); the caller stops it.
+     *
+     * @param storage the framework's scratch folder, emptied at boot
+     * @param shell   whether to start the Gogo shell, which reads standard input at once
+     * @throws BundleException if the framework itself does not start
+     */
+    public static Framework start(Path storage, Path runs, Path cache, Path plugins, int queue, RemoteAccess remote, PrintStream err,
+                                  boolean shell) throws BundleException {
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path (org.apache.felix.framework)"));
+        LauncherClassPath classPath = LauncherClassPath.of(System.getProperty("java.class.path"), codeSource(factory));
+        Map<String, String> config = new HashMap<>();
+        config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.of(classPath.libraries()));
+        config.put(RuntimeActivator.RUNS, runs.toAbsolutePath().toString());
+        config.put(RuntimeActivator.CACHE, cache.toAbsolutePath().toString());
+        config.put(RuntimeActivator.QUEUE_CAPACITY, String.valueOf(queue));
+        if (remote != null) {
+            config.put(RuntimeActivator.REMOTE_HOST, remote.host());
+            config.put(RuntimeActivator.REMOTE_PORT, String.valueOf(remote.port()));
+            config.put(RuntimeActivator.REMOTE_TOKEN, remote.token());
+        }
+        config.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, String.valueOf(SHELL_LEVEL));
+        Framework framework = factory.newFramework(config);
+        framework.init();
+        BundleContext context = framework.getBundleContext();
+        List<Bundle> bundles = new ArrayList<>();
+        classPath.bundles().stream().filter(entry -> shell || !entry.symbolicName().orElse("").equals(GOGO_SHELL))
+                .forEach(entry -> install(context, entry.location(), err, bundles));
+        thirdParty(plugins, err).forEach(entry -> install(context, entry.location(), err, bundles));
+        bundles.forEach(b -> b.adapt(BundleStartLevel.class).setStartLevel(level(b)));
+        framework.start();
+        bundles.stream().sorted(Comparator.comparingInt(FelixShell::level)).forEach(b -> start(b, err));
+        return framework;
     }
 
     /** The plugin bundles of the plugins folder; a plain JAR (no bundle manifest) is reported and left to the CLI. */

@@ -70,7 +70,7 @@ final class OnnxGraph {
      * @throws IllegalArgumentException if the resource is missing or not an ONNX model
      */
     static OnnxGraph readResource(String resource) {
-        try (InputStream in = OnnxGraph.class.getClassLoader().getResourceAsStream(resource)) {
+        try (InputStream in = BundledResource.open(resource)) {
             if (in == null) {
                 throw new IllegalArgumentException("class path resource " + resource + " is missing");
             }

@@ -73,7 +73,7 @@ public final class WordPieceTokenizer implements Tokenizer, AutoCloseable {
      * @throws IllegalArgumentException if the resource is missing or not a Hugging Face tokenizer
      */
     public static WordPieceTokenizer loadResource(String resource, int seq) {
-        try (InputStream in = WordPieceTokenizer.class.getClassLoader().getResourceAsStream(resource)) {
+        try (InputStream in = BundledResource.open(resource)) {
             if (in == null) {
                 throw new IllegalArgumentException("class path resource " + resource + " is missing");
             }
