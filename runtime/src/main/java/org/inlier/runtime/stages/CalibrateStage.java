@@ -85,7 +85,7 @@ public final class CalibrateStage implements Stage {
         Map<String, Range> chosen = new LinkedHashMap<>();
         for (PluginRef ref : run.config().suppression()) {
             OutlierSuppression method = run.registry().require(PluginKind.OUTLIER_SUPPRESSION, ref.id(), OutlierSuppression.class);
-            method.chooseRanges(data, ref.options()).ifPresent(ranges -> {
+            method.chooseRanges(data.forMethod(ref.id()), ref.options()).ifPresent(ranges -> {
                 run.events().log("calibrate: " + ref.id() + " chose the ranges of " + ranges.size() + " sites");
                 run.report().row("suppression", Map.of("method", ref.id(), "hook", "ranges", "effect", ranges.size() + " sites"));
                 chosen.putAll(ranges);
@@ -134,9 +134,7 @@ public final class CalibrateStage implements Stage {
             Map<String, INDArray> feeds = calibration.get(b);
             Map<String, INDArray> values = model.sd().output(feeds, fetch);
             if (kept != null) {
-                Map<String, INDArray> siteValues = new LinkedHashMap<>();
-                variables.forEach((site, variable) -> siteValues.put(site, values.get(variable)));
-                kept.add(feeds, values.get(model.output()), siteValues);
+                kept.add(feeds, values.get(model.output()));
             }
             for (Map.Entry<String, String> site : variables.entrySet()) {
                 INDArray x = values.get(site.getValue());
@@ -151,14 +149,18 @@ public final class CalibrateStage implements Stage {
 
         Map<String, Range> ranges = new LinkedHashMap<>();
         observers.forEach((site, observer) -> ranges.put(site, observer.range()));
-        if (kept != null) {
-            ranges.putAll(chooseRanges(run, new CalibrationData(run, plan, sites, ranges, kept.feeds, kept.floatOutputs, kept.samples)));
+        CalibrationData data = kept == null ? null : new CalibrationData(run, plan, sites, ranges, model, variables, kept.feeds, kept.floatOutputs);
+        if (data != null) {
+            ranges.putAll(chooseRanges(run, data));
         }
         Map<String, Object> file = new LinkedHashMap<>();
         ranges.forEach((site, range) -> {
             QuantParams params = plan.quantizer().params(plan.schemeFor(sites.get(site)), range);
             file.put(site, Map.of("min", range.min(), "max", range.max(), "scale", params.scale(), "zero_point", params.zeroPoint()));
         });
+        if (data != null && !data.records().isEmpty()) {
+            file.put("suppression", data.records()); // what range-choosing methods recorded, by method id
+        }
         run.activationRanges(ranges);
         AtomicFiles.write(run.dir().resolve("calibration.json"), JSON.writeValueAsBytes(file));
         run.report().values("calibration", Map.of("estimator", estimatorRef.id(), "batches", batches, "sites", ranges.size(),
