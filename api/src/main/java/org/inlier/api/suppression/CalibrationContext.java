@@ -100,10 +100,13 @@ public interface CalibrationContext {
      *
      * <p>While the graph is built, each site named in {@code learned} is handed to its operator
      * with the site's floating-point tensor, and the graph continues with what the operator returns;
-     * an operator creates its trainable variables in that tensor's graph
-     * ({@code x.getSameDiff()}), typically quantizing with {@link #learnableFakeQuantize}. Every
-     * other site is quantized with frozen parameters from {@code ranges}, and weights as described
-     * above. The model's own weights stay variables of the graph but must not be trained.
+     * an operator creates its parameters in that tensor's graph ({@code x.getSameDiff()}),
+     * typically quantizing with {@link #learnableFakeQuantize}. Create them as constants and make
+     * them variables once this returns ({@code convertToVariables}): the model's weights are
+     * loaded into the graph's variables after it is built, and would otherwise take new variables
+     * for weights the model lacks. Every other site is quantized with frozen parameters from
+     * {@code ranges}, and weights as described above. The model's own weights stay variables of
+     * the graph but must not be trained.
      *
      * @param ranges  a range for every site of {@link #sites()} not in {@code learned}
      * @param learned how to quantize the sites whose parameters are learned, by site name

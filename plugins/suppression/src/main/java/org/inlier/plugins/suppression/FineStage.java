@@ -110,17 +110,20 @@ record FineStage(int epochs, double lr) {
             if (zeroPoint != null) {
                 parameters.put(zeroPoint.name(), zeroPoint);
             }
+            // Created as constants and made trainable once the graph is built: the model's own
+            // weights are loaded into its variables after the build, which would list these as new.
             learned.put(site, x -> {
                 SameDiff sd = x.getSameDiff();
-                SDVariable s = sd.var(scale.name(), Nd4j.scalar(x.dataType(), scale.value));
+                SDVariable s = sd.constant(scale.name(), Nd4j.scalar(x.dataType(), scale.value));
                 SDVariable z = zeroPoint == null ? sd.constant(Nd4j.scalar(x.dataType(), 0))
-                        : sd.var(zeroPoint.name(), Nd4j.scalar(x.dataType(), zeroPoint.value));
+                        : sd.constant(zeroPoint.name(), Nd4j.scalar(x.dataType(), zeroPoint.value));
                 return context.learnableFakeQuantize(site, x, s, z);
             });
         }
 
         OutputLossGraph graph = context.outputLossGraph(frozen, learned);
         List<String> names = List.copyOf(parameters.keySet());
+        graph.sd().convertToVariables(names.stream().map(graph.sd()::getVariable).toList());
         List<Map<String, Object>> losses = new ArrayList<>();
         int step = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
