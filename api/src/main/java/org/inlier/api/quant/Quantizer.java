@@ -63,6 +63,41 @@ public interface Quantizer extends Plugin {
     SDVariable fakeQuantizeLearned(SDVariable x, SDVariable low, SDVariable high, int bits);
 
     /**
+     * Adds per-tensor fake quantization whose scale and zero-point are values of the graph rather
+     * than frozen numbers: placeholders, so that one graph serves many candidate parameters (a
+     * range search feeds each candidate's {@link #params} and runs the graph again), or trainable
+     * variables, to learn them on a loss (LSQ+, Bhalgat et al. 2020).
+     *
+     * <p><b>Forward.</b> The zero-point is rounded to an integer and clamped to {@code [qmin, qmax]}
+     * (it is 0 for symmetric schemes, whatever is fed). Without {@code straightThrough} the result
+     * is exactly that of {@link #fakeQuantize(SDVariable, QuantParams, boolean)} with frozen
+     * parameters holding the same values. With it, the result may differ from that in the last
+     * place where {@code x / scale} falls within rounding noise of a tie.
+     *
+     * <p><b>Gradients</b> with {@code straightThrough} (LSQ+, every rounding straight through): with
+     * {@code s} the scale, {@code z} the rounded zero-point, {@code u = x / s} and "inside" meaning
+     * {@code qmin ≤ round(u) + z ≤ qmax},
+     * <pre>
+     *   ∂x̂/∂x = 1 inside, 0 outside
+     *   ∂x̂/∂s = round(u) − u inside, qmin − z below, qmax − z above
+     *   ∂x̂/∂z = 0 inside, −s outside                        (asymmetric schemes only)
+     * </pre>
+     * Without it the graph is meant for inference only.
+     *
+     * @param x               the tensor to quantize
+     * @param scale           a positive scalar of the same graph
+     * @param zeroPoint       a scalar of the same graph; ignored for symmetric schemes
+     * @param scheme          a per-tensor scheme
+     * @param straightThrough whether gradients flow (to {@code x}, the scale and the zero-point)
+     * @return the fake-quantized tensor
+     * @throws UnsupportedOperationException if this quantizer takes no parameters from the graph (the default)
+     * @throws IllegalArgumentException      if the scheme is not per tensor
+     */
+    default SDVariable fakeQuantize(SDVariable x, SDVariable scale, SDVariable zeroPoint, QuantScheme scheme, boolean straightThrough) {
+        throw new UnsupportedOperationException("quantizer '" + id() + "' takes its scale and zero-point only as frozen numbers");
+    }
+
+    /**
      * Quantizes a tensor to integer levels.
      *
      * @param x      the tensor

@@ -116,7 +116,7 @@ public final class PipelineValidator {
             return null;
         }
         Map<String, JsonNode> options = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue()));
+        flatten("", node, options, java.util.Set.of()); // nested option blocks, e.g. fine: { epochs: 2 }, become fine.epochs
         JsonNode id = options.remove(idKey);
         if (id == null && defaultId == null) {
             problem(path + "." + idKey, "missing; one of " + String.join(", ", registry.ids(kind)));

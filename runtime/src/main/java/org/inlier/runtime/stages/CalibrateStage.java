@@ -86,7 +86,7 @@ public final class CalibrateStage implements Stage {
         Map<String, Range> chosen = new LinkedHashMap<>();
         for (PluginRef ref : run.config().suppression()) {
             OutlierSuppression method = run.registry().require(PluginKind.OUTLIER_SUPPRESSION, ref.id(), OutlierSuppression.class);
-            method.chooseRanges(data, ref.options()).ifPresent(ranges -> {
+            method.chooseRanges(data.forMethod(ref.id()), ref.options()).ifPresent(ranges -> {
                 run.events().log("calibrate: " + ref.id() + " chose the ranges of " + ranges.size() + " sites");
                 run.report().row("suppression", Map.of("method", ref.id(), "hook", "ranges", "effect", ranges.size() + " sites"));
                 chosen.putAll(ranges);
@@ -130,9 +130,7 @@ public final class CalibrateStage implements Stage {
             Map<String, INDArray> feeds = calibration.get(b);
             Map<String, INDArray> values = model.sd().output(feeds, fetch);
             if (kept != null) {
-                Map<String, INDArray> siteValues = new LinkedHashMap<>();
-                variables.forEach((site, variable) -> siteValues.put(site, values.get(variable)));
-                kept.add(feeds, values.get(model.output()), siteValues);
+                kept.add(feeds, values.get(model.output()));
             }
             for (Map.Entry<String, String> site : variables.entrySet()) {
                 INDArray x = values.get(site.getValue());
@@ -147,8 +145,9 @@ public final class CalibrateStage implements Stage {
 
         Map<String, Range> ranges = new LinkedHashMap<>();
         observers.forEach((site, observer) -> ranges.put(site, observer.range()));
-        if (kept != null) {
-            ranges.putAll(chooseRanges(run, new CalibrationData(run, plan, sites, ranges, kept.feeds, kept.floatOutputs, kept.samples)));
+        CalibrationData data = kept == null ? null : new CalibrationData(run, plan, sites, ranges, model, variables, kept.feeds, kept.floatOutputs);
+        if (data != null) {
+            ranges.putAll(chooseRanges(run, data));
         }
         Map<String, Object> file = new LinkedHashMap<>();
         for (Map.Entry<String, Range> e : ranges.entrySet()) {
@@ -162,6 +161,9 @@ public final class CalibrateStage implements Stage {
             entry.put("scale", params.scale());
             entry.put("zero_point", params.zeroPoint());
             file.put(e.getKey(), entry);
+        }
+        if (data != null && !data.records().isEmpty()) {
+            file.put("suppression", data.records()); // what range-choosing methods recorded, by method id
         }
         run.activationRanges(ranges);
         AtomicFiles.write(run.dir().resolve("calibration.json"), JSON.writeValueAsBytes(file));

@@ -164,6 +164,31 @@ public final class UniformAffineQuantizer implements Quantizer {
         return new AffineFormula.Params<>(t.alongAxis(params.scale(), axis), t.alongAxis(zeroPoint, axis));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Without {@code straightThrough} the graph runs the very operations of the frozen form, with
+     * the fed scale and zero-point in place of constants. With it, see {@link LsqPlus}.
+     */
+    @Override
+    public SDVariable fakeQuantize(SDVariable x, SDVariable scale, SDVariable zeroPoint, QuantScheme scheme, boolean straightThrough) {
+        if (scheme.granularity() != Granularity.TENSOR) {
+            throw new IllegalArgumentException("scale and zero-point from the graph need a per-tensor scheme, got " + scheme.granularity());
+        }
+        if (scale.getSameDiff() != x.getSameDiff() || zeroPoint.getSameDiff() != x.getSameDiff()) {
+            throw new IllegalArgumentException("the scale " + scale.name() + " and zero-point " + zeroPoint.name()
+                    + " must belong to the graph of " + x.name());
+        }
+        if (straightThrough) {
+            return LsqPlus.fakeQuantize(x, scale, zeroPoint, scheme);
+        }
+        GraphTensors t = new GraphTensors(x);
+        SDVariable z = scheme.symmetric() ? t.scalar(0)
+                : t.min(t.max(t.rint(t.inWorkingType(zeroPoint)), t.scalar(scheme.qmin())), t.scalar(scheme.qmax()));
+        AffineFormula.Params<SDVariable> p = new AffineFormula.Params<>(t.inWorkingType(scale), z);
+        return t.output(AffineFormula.fakeQuantize(t, t.input(), p, scheme));
+    }
+
     /** Learned clipping bounds for QAT; see {@link LearnedClipping} for the forward pass and gradients. */
     @Override
     public SDVariable fakeQuantizeLearned(SDVariable x, SDVariable low, SDVariable high, int bits) {

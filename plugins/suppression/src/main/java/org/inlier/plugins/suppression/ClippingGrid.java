@@ -15,8 +15,9 @@ package org.inlier.plugins.suppression;
  *
  * @param step  the distance between candidates
  * @param count the number of candidates, at least 1
+ * @param first {@code null}, or the one α of a grid of a single given candidate
  */
-record ClippingGrid(double step, int count) {
+record ClippingGrid(double step, int count, Double first) {
 
     /** The smallest α searched. */
     static final double LOWEST_ALPHA = 0.5;
@@ -28,6 +29,11 @@ record ClippingGrid(double step, int count) {
         if (!(step > 0) || count < 1) {
             throw new IllegalArgumentException("step must be positive and count at least 1: " + step + ", " + count);
         }
+    }
+
+    /** The grid {@code 1, 1 − step, …}. */
+    ClippingGrid(double step, int count) {
+        this(step, count, null);
     }
 
     /**
@@ -43,8 +49,16 @@ record ClippingGrid(double step, int count) {
         return new ClippingGrid(step, Math.min(wanted, reachable));
     }
 
-    /** The k-th candidate, {@code 1 − k · step}. */
+    /** A grid of the single candidate α: its step is {@code 1 − α} (1 for α = 1). */
+    static ClippingGrid single(double alpha) {
+        if (!(alpha >= LOWEST_ALPHA && alpha <= 1)) {
+            throw new IllegalArgumentException("α must be in [" + LOWEST_ALPHA + ", 1], got " + alpha);
+        }
+        return new ClippingGrid(alpha == 1 ? 1 : 1 - alpha, 1, alpha);
+    }
+
+    /** The k-th candidate, {@code 1 − k · step}, or the single α of {@link #single}. */
     double alpha(int k) {
-        return 1 - k * step;
+        return first != null ? first : 1 - k * step;
     }
 }

@@ -29,12 +29,14 @@ class PluginRegistrationTest {
         List<OptionSpec> specs = load().stream().flatMap(p -> p.options().stream()).toList();
 
         assertThat(specs).extracting(OptionSpec::name)
-                .contains("lambda", "sites", "target", "min_abs_gamma", "alpha", "step", "candidates", "fine");
+                .contains("lambda", "sites", "target", "min_abs_gamma", "alpha", "step", "candidates", "patience", "score_batches", "fine.enabled", "fine.epochs", "fine.lr");
         assertThat(specs).allSatisfy(spec -> {
             if (spec.type() == OptionType.CHOICE) {
                 assertThat(spec.choices()).as(spec.name()).contains((String) spec.defaultValue());
             } else if (spec.type() == OptionType.BOOLEAN) {
                 assertThat(spec.defaultValue()).as(spec.name()).isInstanceOf(Boolean.class);
+            } else if (spec.defaultValue() == null) {
+                assertThat(spec.optional()).as("%s has no default, so it must be optional", spec.name()).isTrue();
             } else {
                 assertThat(((Number) spec.defaultValue()).doubleValue()).as(spec.name()).isBetween(spec.min(), spec.max());
             }

@@ -93,18 +93,40 @@ final class TinyModels {
      * builds it: that LayerNorm feeds no weight and no shortcut. Its batch pads the last 3 tokens.
      */
     static Model headlessEncoder() {
-        TransformerShape shape = new TransformerShape(2, HIDDEN, 2, 32, SEQ, 0);
         Capture capture = new Capture();
-        SameDiff sd = SameDiff.create();
-        PostLnEncoder encoder = new PostLnEncoder(sd, spec(Options.empty(), capture), shape);
-        SDVariable hidden = encoder.encode(VOCAB, true, List.of());
-        sd.constant("loss", Nd4j.scalar(0f));
-        ModelGraph graph = new ModelGraph(sd, List.of(PostLnEncoder.TOKENS, PostLnEncoder.ATTENTION_MASK), "loss", hidden.name(),
-                encoder.norms());
+        ModelGraph graph = headlessEncoder(capture);
         INDArray mask = Nd4j.ones(DataType.FLOAT, BATCH, SEQ);
         mask.get(NDArrayIndex.all(), NDArrayIndex.interval(SEQ - 3, SEQ)).assign(0);
         Map<String, INDArray> feeds = Map.of(PostLnEncoder.TOKENS, Nd4j.createFromArray(windows(SEQ)), PostLnEncoder.ATTENTION_MASK, mask);
         return new Model(graph, feeds, capture.variables);
+    }
+
+    /** The headless encoder with the given instrumentation at its sites; the same weights on every build. */
+    static ModelGraph headlessEncoder(SiteInstrumentation sites) {
+        TransformerShape shape = new TransformerShape(2, HIDDEN, 2, 32, SEQ, 0);
+        SameDiff sd = SameDiff.create();
+        PostLnEncoder encoder = new PostLnEncoder(sd, spec(Options.empty(), sites), shape);
+        SDVariable hidden = encoder.encode(VOCAB, true, List.of());
+        sd.constant("loss", Nd4j.scalar(0f));
+        return new ModelGraph(sd, List.of(PostLnEncoder.TOKENS, PostLnEncoder.ATTENTION_MASK), "loss", hidden.name(), encoder.norms());
+    }
+
+    /**
+     * A batch for the headless encoder of random tokens, each sentence padded after a random
+     * length of 3 to {@value #SEQ} tokens.
+     */
+    static Map<String, INDArray> paddedBatch(int size, long seed) {
+        Random random = new Random(seed);
+        int[][] tokens = new int[size][SEQ];
+        INDArray mask = Nd4j.zeros(DataType.FLOAT, size, SEQ);
+        for (int b = 0; b < size; b++) {
+            int length = 3 + random.nextInt(SEQ - 2);
+            for (int t = 0; t < length; t++) {
+                tokens[b][t] = 1 + random.nextInt(VOCAB - 1);
+                mask.putScalar(b, t, 1);
+            }
+        }
+        return Map.of(PostLnEncoder.TOKENS, Nd4j.createFromArray(tokens), PostLnEncoder.ATTENTION_MASK, mask);
     }
 
     /**

@@ -1,7 +1,7 @@
 package org.inlier.plugins.suppression;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -128,14 +128,73 @@ class TokenWiseClippingTest {
     }
 
     @Test
-    void theFineStageIsRejectedWithWhatTheHookLacks() {
-        assertThatThrownBy(() -> clipping.chooseRanges(context(QuantScheme.asymmetricPerTensor(8)), options(Map.of("fine", true))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage(TokenWiseClipping.FINE_UNAVAILABLE);
+    void recordsEveryCandidateEachClippedSiteAndASummary() {
+        SaturatingModelContext context = context(QuantScheme.asymmetricPerTensor(8));
+
+        Map<String, Range> chosen = clipping.chooseRanges(context, options(Map.of())).orElseThrow();
+
+        List<Map<String, Object>> candidates = context.records.get("candidates");
+        assertThat(candidates).hasSize(20);
+        assertThat(candidates.get(0)).containsEntry("alpha", 1.0).containsKeys("output_mse", "seconds");
+        assertThat(candidates.get(19)).containsEntry("alpha", 0.81);
+        for (int k = 0; k < 20; k++) {
+            assertThat(candidates.get(k).get("output_mse")).isEqualTo(context.outputErrorOf(context.scored.get(k)));
+        }
+        Map<String, Object> summary = context.records.get("summary").get(0);
+        double alpha = (double) summary.get("alpha");
+        assertThat(summary.get("output_mse_coarse")).isEqualTo(candidates.stream().mapToDouble(c -> (double) c.get("output_mse")).min().orElseThrow());
+        assertThat(context.records.get("ranges")).hasSize(2).allSatisfy(row -> {
+            assertThat(row.get("alpha")).isEqualTo(alpha);
+            assertThat(row.get("max")).isEqualTo(chosen.get((String) row.get("site")).max()[0]);
+            assertThat(row.get("coarse_max")).isEqualTo(row.get("max"));
+        });
+        assertThat(context.records).doesNotContainKey("fine stage");
+    }
+
+    @Test
+    void withPatienceTheSearchStopsAfterThatManyCandidatesWithoutANewBest() {
+        SaturatingModelContext full = context(QuantScheme.asymmetricPerTensor(8));
+        SaturatingModelContext patient = context(QuantScheme.asymmetricPerTensor(8));
+
+        ClippingChoice all = TokenWiseClipping.coarse(full, 0.01, 20, null, 0, 0).orElseThrow();
+        ClippingChoice early = TokenWiseClipping.coarse(patient, 0.01, 20, null, 3, 0).orElseThrow();
+
+        // The error falls to its minimum at α = 0.97 and rises after it: 3 more candidates, then stop.
+        assertThat(all.alpha()).isCloseTo(0.97, within(1e-9));
+        assertThat(early.alpha()).isEqualTo(all.alpha());
+        assertThat(early.scored()).isEqualTo(4 + 3);
+        assertThat(patient.scored).hasSize(7);
+        assertThat(early.candidates()).isEqualTo(20);
+        assertThat(early.summary()).contains("of 20 candidates (7 scored)");
+    }
+
+    @Test
+    void scoreBatchesScoresOnTheFirstBatchesButTakesTheRangesFromAll() {
+        SaturatingModelContext context = context(QuantScheme.asymmetricPerTensor(8));
+
+        ClippingChoice choice = TokenWiseClipping.coarse(context, 0.01, 5, null, 0, 2).orElseThrow();
+
+        assertThat(context.scoredBatches).hasSize(5).containsOnly(2);
+        List<TokenExtrema> all = context.samples(FFN.name()).stream().map(TokenExtrema::of).toList();
+        assertThat(all).hasSize(4);
+        assertThat(choice.ranges().get(FFN.name())).isEqualTo(TokenExtrema.range(all, choice.alpha()));
+    }
+
+    @Test
+    void aGivenAlphaIsScoredOnceInsteadOfSearching() {
+        SaturatingModelContext context = context(QuantScheme.asymmetricPerTensor(4));
+
+        Map<String, Range> chosen = clipping.chooseRanges(context, options(Map.of("alpha", 0.93))).orElseThrow();
+
+        assertThat(context.scored).hasSize(1);
+        assertThat(context.records.get("candidates")).singleElement().satisfies(row -> assertThat(row).containsEntry("alpha", 0.93));
+        List<TokenExtrema> batches = context.samples(FFN.name()).stream().map(TokenExtrema::of).toList();
+        assertThat(chosen.get(FFN.name())).isEqualTo(TokenExtrema.range(batches, 0.93));
     }
 
     @Test
     void theSummaryNamesAlphaAndBothErrors() {
-        ClippingChoice choice = new ClippingChoice(1 - 4 * 0.01, 20, 1.25e-5, 1.3e-3, Map.of("a", Range.of(-1, 1)));
+        ClippingChoice choice = new ClippingChoice(1 - 4 * 0.01, 20, 20, 1.25e-5, 1.3e-3, Map.of("a", Range.of(-1, 1)), 2.5);
 
         assertThat(choice.summary()).isEqualTo("α = 0.96 of 20 candidates: output MSE 1.250e-05 (1.300e-03 at α = 1), 1 sites clipped");
     }
@@ -146,7 +205,9 @@ class TokenWiseClippingTest {
 
         assertThat(defaults.getDouble("step")).isEqualTo(0.01);
         assertThat(defaults.getInt("candidates")).isEqualTo(20);
-        assertThat(defaults.getBoolean("fine")).isFalse();
+        assertThat(defaults.getBoolean("fine.enabled")).isFalse();
+        assertThat(defaults.getInt("fine.epochs")).isEqualTo(FineStage.DEFAULT_EPOCHS);
+        assertThat(defaults.getDouble("fine.lr")).isEqualTo(FineStage.DEFAULT_LR);
         assertThat(clipping.lossTerm(Map.of(), defaults)).isEqualTo(Optional.empty());
         assertThat(clipping.rewrite(null, sites -> Map.of(), defaults)).isEqualTo(Optional.empty());
     }
