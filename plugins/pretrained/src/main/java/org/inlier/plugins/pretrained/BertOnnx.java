@@ -139,6 +139,15 @@ public final class BertOnnx implements ModelFamily {
         return tokenizer;
     }
 
+    /**
+     * The rows of the model's position table: the longest sequence, special tokens included, it takes.
+     *
+     * @throws IllegalArgumentException if the ONNX file is missing, corrupt or not a BERT export
+     */
+    public int positions(Options options) {
+        return checkpoint(options).positions();
+    }
+
     private static BertCheckpoint checkpoint(Options options) {
         OnnxGraph graph = options.findString("path").map(p -> OnnxGraph.read(Path.of(p)))
                 .orElseGet(() -> OnnxGraph.readResource(MODEL_RESOURCE));
