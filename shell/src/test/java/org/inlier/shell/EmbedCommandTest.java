@@ -2,22 +2,17 @@ package org.inlier.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.inlier.plugins.pretrained.BertOnnx;
 import org.inlier.plugins.pretrained.OnnxReference;
 import org.inlier.plugins.pretrained.TinyBrown;
 import org.inlier.plugins.pretrained.WordPieceTokenizer;
 import org.inlier.runtime.store.Npy;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,41 +27,10 @@ class EmbedCommandTest {
             "",
             "It recommended that Fulton legislators act \"to have these laws studied and revised to the end of modernizing them\".");
 
-    @TempDir
-    static Path shared;
+    private static final String TINY_RUN = TinyBertRun.ID;
 
-    /** A tiny BERT run on a tiny Brown corpus, quantized to W16A16 and W4A4. */
-    private static final String TINY_RUN = "tiny-bert";
-
-    record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result cli(Path dir, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = Stream.concat(Stream.of(args), Stream.of("--runs", dir.resolve("runs").toString(),
-                "--plugins", dir.resolve("no-plugins").toString(), "--cache", dir.resolve("cache").toString())).toArray(String[]::new);
-        int code = Cli.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), all);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    @BeforeAll
-    static void runATinyBertPipeline() throws IOException {
-        TinyBrown.corpus(shared.resolve("cache"));
-        Path tokenizer = TinyBrown.tokenizer(shared);
-        Path model = TinyBrown.model(shared);
-        Path pipeline = Files.writeString(shared.resolve("tiny-bert.yaml"), """
-                seed: 3
-                model: { family: bert-onnx, path: "%s", tokenizer: "%s", seq: 16 }
-                data: { set: brown-sentences, seq: 16, tokenizer: "%s", max_sentences: 0 }
-                backend: { id: nd4j-cpu, threads: 1 }
-                stages:
-                  - calibrate: { batches: 2, batch: 8 }
-                  - quantize: { weights: { bits: 16 }, activations: { bits: 16 } }
-                  - quantize: { weights: { bits: 4 }, activations: { bits: 4 } }
-                """.formatted(model, tokenizer, tokenizer));
-        Result run = cli(shared, "run", pipeline.toString(), "--run-id", TINY_RUN);
-        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    private static TinyBertRun.Result cli(Path dir, String... args) {
+        return TinyBertRun.cli(dir, args);
     }
 
     private static double[][] doubles(float[][] rows) {
@@ -140,7 +104,7 @@ class EmbedCommandTest {
         Path input = Files.write(dir.resolve("sentences.txt"), SENTENCES, StandardCharsets.UTF_8);
         Path npy = dir.resolve("embeddings.npy");
 
-        Result normalized = cli(dir, "embed", "bert-onnx", input.toString(), "-o", npy.toString());
+        TinyBertRun.Result normalized = cli(dir, "embed", "bert-onnx", input.toString(), "-o", npy.toString());
         assertThat(normalized.exitCode()).as(normalized.err()).isZero();
         assertThat(normalized.err()).contains("Embedding 4 lines with bert-onnx (the bundled all-MiniLM-L6-v2, floating point): mean pooling,"
                 + " L2-normalised, at most 256 tokens per line").contains("Wrote 4 × 384 float32 to " + npy);
@@ -148,7 +112,7 @@ class EmbedCommandTest {
         assertThat(array.shape()).containsExactly(SENTENCES.size(), 384);
         assertThat(maxAbsDifference(doubles(array.rows()), onnxRuntimeEmbeddings(SENTENCES, true))).isLessThan(TOLERANCE);
 
-        Result plain = cli(dir, "embed", "bert-onnx", input.toString(), "--no-normalize");
+        TinyBertRun.Result plain = cli(dir, "embed", "bert-onnx", input.toString(), "--no-normalize");
         assertThat(plain.exitCode()).as(plain.err()).isZero();
         double[][] rows = csv(plain.out());
         assertThat(rows).hasNumberOfRows(SENTENCES.size());
@@ -159,21 +123,21 @@ class EmbedCommandTest {
     void aRunsQuantizedModelEmbedsWithItsQuantizers(@TempDir Path dir) throws Exception {
         Path input = Files.writeString(dir.resolve("s.txt"), "the old man saw the river\ncax cay the dog\nit was big and old\n");
         Path fpFile = dir.resolve("fp.csv");
-        Result fp = cli(shared, "embed", TINY_RUN, input.toString(), "-o", fpFile.toString());
+        TinyBertRun.Result fp = cli(TinyBertRun.dir(), "embed", TINY_RUN, input.toString(), "-o", fpFile.toString());
         assertThat(fp.exitCode()).as(fp.err()).isZero();
         assertThat(fp.err()).contains("with run " + TINY_RUN + " (floating point)", "at most 16 tokens per line");
         double[][] reference = csv(Files.readString(fpFile));
         assertThat(reference).hasNumberOfRows(3);
         assertThat(reference[0]).hasSize(24);
 
-        Result w16 = cli(shared, "embed", TINY_RUN, input.toString(), "--quantized", "w16a16");
+        TinyBertRun.Result w16 = cli(TinyBertRun.dir(), "embed", TINY_RUN, input.toString(), "--quantized", "w16a16");
         assertThat(w16.exitCode()).as(w16.err()).isZero();
         assertThat(w16.err()).contains("(W16A16, quantized-w16a16.zip)");
         double[][] w16Rows = csv(w16.out());
         assertThat(maxAbsDifference(w16Rows, reference)).as("16-bit quantizers are applied").isGreaterThan(0);
         assertThat(meanCosine(w16Rows, reference)).as("and are nearly lossless").isGreaterThan(0.9999);
 
-        Result w4 = cli(shared, "embed", TINY_RUN, input.toString(), "--quantized", "W4A4");
+        TinyBertRun.Result w4 = cli(TinyBertRun.dir(), "embed", TINY_RUN, input.toString(), "--quantized", "W4A4");
         assertThat(w4.exitCode()).as(w4.err()).isZero();
         assertThat(meanCosine(csv(w4.out()), reference)).as("4 bits visibly change the embeddings").isLessThan(0.999);
     }
@@ -181,7 +145,7 @@ class EmbedCommandTest {
     @Test
     void anUnknownQuantizedLabelListsTheRunsQuantizedModels(@TempDir Path dir) throws Exception {
         Path input = Files.writeString(dir.resolve("s.txt"), "the dog\n");
-        Result result = cli(shared, "embed", TINY_RUN, input.toString(), "--quantized", "w8a8");
+        TinyBertRun.Result result = cli(TinyBertRun.dir(), "embed", TINY_RUN, input.toString(), "--quantized", "w8a8");
         assertThat(result.exitCode()).isEqualTo(ExitCodes.INVALID);
         assertThat(result.err()).contains("run " + TINY_RUN + " has no quantized model 'w8a8'; it has: w16a16, w4a4");
     }
@@ -189,11 +153,11 @@ class EmbedCommandTest {
     @Test
     void aMissingRunIsAClearError(@TempDir Path dir) throws Exception {
         Path input = Files.writeString(dir.resolve("s.txt"), "the dog\n");
-        Result quantized = cli(dir, "embed", "20250101-000000-nope", input.toString(), "--quantized", "w8a8");
+        TinyBertRun.Result quantized = cli(dir, "embed", "20250101-000000-nope", input.toString(), "--quantized", "w8a8");
         assertThat(quantized.exitCode()).isEqualTo(ExitCodes.INVALID);
         assertThat(quantized.err()).contains("no run '20250101-000000-nope' in " + dir.resolve("runs").toAbsolutePath());
 
-        Result unknown = cli(dir, "embed", "nope", input.toString());
+        TinyBertRun.Result unknown = cli(dir, "embed", "nope", input.toString());
         assertThat(unknown.exitCode()).isEqualTo(ExitCodes.INVALID);
         assertThat(unknown.err()).contains("'nope' is neither a run in", "nor a pipeline file, nor a model family (model families: ")
                 .contains("bert-onnx");
@@ -202,7 +166,7 @@ class EmbedCommandTest {
     @Test
     void anEmptyFileIsAClearError(@TempDir Path dir) throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.txt"), "");
-        Result result = cli(dir, "embed", "bert-onnx", empty.toString());
+        TinyBertRun.Result result = cli(dir, "embed", "bert-onnx", empty.toString());
         assertThat(result.exitCode()).isEqualTo(ExitCodes.INVALID);
         assertThat(result.err()).contains(empty + " is empty: nothing to embed");
 
@@ -216,7 +180,7 @@ class EmbedCommandTest {
         Path input = Files.writeString(dir.resolve("s.txt"), "the dog\n");
         assertThat(cli(dir, "embed", "encoder-mlm", input.toString()).err())
                 .contains("model family encoder-mlm is no sentence encoder");
-        Result txt = cli(dir, "embed", "bert-onnx", input.toString(), "-o", dir.resolve("e.txt").toString());
+        TinyBertRun.Result txt = cli(dir, "embed", "bert-onnx", input.toString(), "-o", dir.resolve("e.txt").toString());
         assertThat(txt.exitCode()).isEqualTo(ExitCodes.INVALID);
         assertThat(txt.err()).contains("the file must end in .csv or .npy");
     }
@@ -224,11 +188,11 @@ class EmbedCommandTest {
     @Test
     void linesAreCutToTheTokenLimitAndTheLimitToThePositionTable(@TempDir Path dir) throws Exception {
         Path input = Files.writeString(dir.resolve("s.txt"), "the old man saw the big river and the dog saw it\nthe dog\n");
-        Result cut = cli(shared, "embed", TINY_RUN, input.toString(), "--max-tokens", "6");
+        TinyBertRun.Result cut = cli(TinyBertRun.dir(), "embed", TINY_RUN, input.toString(), "--max-tokens", "6");
         assertThat(cut.exitCode()).as(cut.err()).isZero();
         assertThat(cut.err()).contains("note: 1 line was longer than 6 tokens and cut to that length");
 
-        Result tooLong = cli(shared, "embed", TINY_RUN, input.toString(), "--max-tokens", "100");
+        TinyBertRun.Result tooLong = cli(TinyBertRun.dir(), "embed", TINY_RUN, input.toString(), "--max-tokens", "100");
         assertThat(tooLong.exitCode()).isEqualTo(ExitCodes.INVALID);
         assertThat(tooLong.err()).contains("--max-tokens 100 is longer than the position table of the model (" + TinyBrown.POSITIONS + " positions)");
     }

@@ -37,6 +37,8 @@ public record Sections(Map<String, Object> map) {
     public static final String ACTIVATION_HISTOGRAM = "activation histogram";
     /** Table: the quantization grid at the histogram's site per precision ({@code precision}, {@code site}, {@code clip_min}, {@code clip_max}, {@code levels}). */
     public static final String QUANTIZATION_GRID = "quantization grid";
+    /** Values: the labelled task of an encoder without an LM head, how its probe was trained and how the data was split. */
+    public static final String LINEAR_PROBE = "linear probe";
     /** Values: which point of a sweep trained the checkpoint this run reused ({@code trained_in}, {@code checkpoint}). */
     public static final String SHARED_TRAINING = "shared training";
 
