@@ -104,7 +104,12 @@ public final class BertOnnx implements ModelFamily {
      */
     @Override
     public Map<String, INDArray> batch(int[][] windows, Options options, int vocabSize, boolean training, Random random) {
-        int[][] tokens = PostLnEncoder.inputs(windows, options.getInt("seq"), vocabSize);
+        int seq = options.getInt("seq");
+        if (windows.length > 0 && windows[0].length != seq && windows[0].length != seq + 1) {
+            throw new IllegalArgumentException("the data's windows have " + windows[0].length + " tokens, but the model's seq is " + seq
+                    + ": give the data set the same seq as the model (data: { seq: " + seq + " })");
+        }
+        int[][] tokens = PostLnEncoder.inputs(windows, seq, vocabSize);
         INDArray ids = Nd4j.createFromArray(tokens);
         INDArray mask = ids.neq(PAD_ID).castTo(DataType.FLOAT); // (B, T)
         return Map.of(PostLnEncoder.TOKENS, ids, PostLnEncoder.ATTENTION_MASK, mask);
