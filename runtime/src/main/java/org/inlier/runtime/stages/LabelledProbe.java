@@ -59,7 +59,7 @@ final class LabelledProbe {
     private static final String PADDING_MASK = "attention_mask";
     private static final String CACHE = "probe-embeddings";
     /** Sentences are embedded in batches of about this many tokens (fewer, larger forward passes than evaluation batches). */
-    private static final int TOKENS_PER_BATCH = 8192;
+    private static final int TOKENS_PER_BATCH = 2048;
 
     private final RunContext run;
     private final LabelledCorpus corpus;
