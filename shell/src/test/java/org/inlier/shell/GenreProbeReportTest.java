@@ -18,6 +18,7 @@ class GenreProbeReportTest {
 
     private static final int TRAIN = 15 * 2 * 8; // 15 genres × 2 train files × 8 sentences
     private static final int TEST = 15 * 8;
+    private static final int VALID = 15 * 8;
 
     private static Path run() {
         return TinyBertRun.dir().resolve("runs").resolve(TinyBertRun.ID);
@@ -44,7 +45,8 @@ class GenreProbeReportTest {
         assertThat(Sections.text(probe, "task")).startsWith("genre: the 15 Brown corpus file prefixes ca…cr; split by file");
         assertThat(Sections.text(probe, "train_sentences")).isEqualTo(TRAIN + " of the " + TRAIN + " train-split sentences of the data, evenly spaced");
         assertThat(Sections.text(probe, "test_sentences")).isEqualTo(TEST + " of the " + TEST + " test-split sentences of the data, evenly spaced");
-        assertThat(Sections.text(probe, "classifier")).contains("multinomial logistic regression", "trained once");
+        assertThat(Sections.text(probe, "classifier")).contains("multinomial logistic regression", "the best of [0.001, 0.01, 0.1, 1.0, 10.0] on "
+                + VALID + " evenly spaced valid-split sentences", "trained once");
         assertThat(Files.readString(run().resolve("report.md"))).contains("## linear probe", "probe_accuracy");
     }
 
@@ -52,11 +54,11 @@ class GenreProbeReportTest {
     void theFpEmbeddingsAreComputedOnceAndCached() throws Exception {
         List<String> embedded = Files.readAllLines(run().resolve("events.jsonl")).stream().filter(l -> l.contains("probe: embedded")).toList();
         assertThat(embedded).as("the second evaluate stage reads the cache").hasSize(1);
-        assertThat(embedded.get(0)).contains("probe: embedded " + (TRAIN + TEST) + " sentences with the FP model");
+        assertThat(embedded.get(0)).contains("probe: embedded " + (TRAIN + VALID + TEST) + " sentences with the FP model");
         try (Stream<Path> files = Files.list(TinyBertRun.dir().resolve("cache").resolve("probe-embeddings"))) {
             List<Path> cached = files.toList();
             assertThat(cached).hasSize(1);
-            assertThat(Npy.read(cached.get(0)).shape()).containsExactly(TRAIN + TEST, 24);
+            assertThat(Npy.read(cached.get(0)).shape()).containsExactly(TRAIN + VALID + TEST, 24);
         }
     }
 }

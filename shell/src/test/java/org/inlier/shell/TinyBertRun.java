@@ -43,6 +43,7 @@ final class TinyBertRun {
         if (dir == null) {
             try {
                 Path root = Files.createTempDirectory("inlier-tiny-bert-");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
                 TinyBrown.corpus(root.resolve("cache"));
                 Path tokenizer = TinyBrown.tokenizer(root);
                 Path model = TinyBrown.model(root);
@@ -68,5 +69,13 @@ final class TinyBertRun {
             }
         }
         return dir;
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // A leftover temporary folder only.
+        }
     }
 }

@@ -16,11 +16,12 @@ import java.util.TreeSet;
  */
 public final class LinearProbe {
 
-    /** Default L2 penalty λ on the standardised features. */
-    public static final double DEFAULT_L2 = 1e-2;
+    /** The L2 penalties λ (on the standardised features) {@link #select} tries. */
+    public static final List<Double> L2_GRID = List.of(1e-3, 1e-2, 1e-1, 1.0, 10.0);
     /** Default cap on L-BFGS iterations. */
-    public static final int DEFAULT_ITERATIONS = 300;
-    private static final double TOLERANCE = 1e-6;
+    public static final int DEFAULT_ITERATIONS = 200;
+    /** Fits stop once no gradient entry exceeds this: far below what changes a prediction. */
+    private static final double TOLERANCE = 1e-5;
     private static final double MIN_STD = 1e-8;
 
     private final List<String> classes;
@@ -29,8 +30,9 @@ public final class LinearProbe {
     private final double[] std;
     private final LogisticRegression regression;
     private final double trainAccuracy;
+    private final double l2;
 
-    private LinearProbe(List<String> classes, double[] mean, double[] std, LogisticRegression regression, double trainAccuracy) {
+    private LinearProbe(List<String> classes, double[] mean, double[] std, LogisticRegression regression, double trainAccuracy, double l2) {
         this.classes = classes;
         for (int i = 0; i < classes.size(); i++) {
             index.put(classes.get(i), i);
@@ -39,6 +41,31 @@ public final class LinearProbe {
         this.std = std;
         this.regression = regression;
         this.trainAccuracy = trainAccuracy;
+        this.l2 = l2;
+    }
+
+    /**
+     * A probe whose penalty is chosen on held-out data: one probe per λ of the grid, trained on
+     * the training embeddings from the largest λ down, each fit starting from the previous
+     * solution; the one most accurate on the validation embeddings wins (the larger λ on a tie).
+     *
+     * @param grid the penalties to try
+     */
+    public static LinearProbe select(double[][] train, List<String> trainLabels, double[][] valid, List<String> validLabels,
+                                     List<Double> grid, int iterations) {
+        LinearProbe best = null;
+        double bestAccuracy = -1;
+        LinearProbe previous = null;
+        for (double l2 : grid.stream().sorted(java.util.Comparator.reverseOrder()).toList()) {
+            LinearProbe probe = train(train, trainLabels, l2, iterations, previous);
+            previous = probe;
+            double accuracy = probe.accuracy(valid, validLabels);
+            if (accuracy > bestAccuracy) {
+                best = probe;
+                bestAccuracy = accuracy;
+            }
+        }
+        return best;
     }
 
     /**
@@ -50,6 +77,11 @@ public final class LinearProbe {
      * @param iterations L-BFGS iterations at most
      */
     public static LinearProbe train(double[][] embeddings, List<String> labels, double l2, int iterations) {
+        return train(embeddings, labels, l2, iterations, null);
+    }
+
+    /** {@link #train(double[][], List, double, int)} starting from another probe of the same data (a warm start). */
+    private static LinearProbe train(double[][] embeddings, List<String> labels, double l2, int iterations, LinearProbe start) {
         if (embeddings.length != labels.size() || embeddings.length == 0) {
             throw new IllegalArgumentException("need one label per embedding and at least one: " + embeddings.length + " embeddings, "
                     + labels.size() + " labels");
@@ -71,11 +103,12 @@ public final class LinearProbe {
         for (int j = 0; j < d; j++) {
             std[j] = Math.max(Math.sqrt(std[j]), MIN_STD);
         }
-        LinearProbe unfitted = new LinearProbe(classes, mean, std, null, Double.NaN);
+        LinearProbe unfitted = new LinearProbe(classes, mean, std, null, Double.NaN, l2);
         double[][] x = unfitted.standardise(embeddings);
         int[] y = labels.stream().mapToInt(unfitted.index::get).toArray();
-        LogisticRegression regression = LogisticRegression.fit(x, y, classes.size(), l2, iterations, TOLERANCE);
-        return new LinearProbe(classes, mean, std, regression, regression.accuracy(x, y));
+        LogisticRegression regression = LogisticRegression.fit(x, y, classes.size(), l2, iterations, TOLERANCE,
+                start == null ? null : start.regression);
+        return new LinearProbe(classes, mean, std, regression, regression.accuracy(x, y), l2);
     }
 
     /** The share of sentences whose predicted class is their label. */
@@ -100,6 +133,11 @@ public final class LinearProbe {
     /** Accuracy on the training sentences. */
     public double trainAccuracy() {
         return trainAccuracy;
+    }
+
+    /** The L2 penalty λ the probe was trained with. */
+    public double l2() {
+        return l2;
     }
 
     /** L-BFGS iterations the fit took. */

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -16,7 +17,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>The gradient is {@code ∂L/∂W = Xᵀ(P − Y)/n + λW} and {@code ∂L/∂b = mean_i(P − Y)}, with
  * {@code P} the predicted probabilities and {@code Y} the one-hot labels. With {@code λ > 0} the
  * objective is strictly convex, so L-BFGS (memory {@value #MEMORY}, backtracking line search with
- * the Armijo condition) finds its one minimum.
+ * the Armijo condition) finds its one minimum. The objective and gradient are ND4J matrix
+ * operations; L-BFGS's vector bookkeeping is plain Java (a few thousand parameters).
  */
 public final class LogisticRegression {
 
@@ -58,57 +60,93 @@ public final class LogisticRegression {
      * @param tolerance     stop once the largest gradient entry is below this
      */
     public static LogisticRegression fit(double[][] x, int[] y, int classes, double l2, int maxIterations, double tolerance) {
+        return fit(x, y, classes, l2, maxIterations, tolerance, null);
+    }
+
+    /**
+     * Fits the model starting from another model's parameters (a warm start, e.g. along a path of
+     * decreasing penalties).
+     *
+     * @param start a model of the same shape, or {@code null} to start from zero weights
+     */
+    public static LogisticRegression fit(double[][] x, int[] y, int classes, double l2, int maxIterations, double tolerance,
+                                         LogisticRegression start) {
         if (x.length == 0 || x.length != y.length) {
             throw new IllegalArgumentException("need as many labels as rows, and at least one row: " + x.length + " rows, " + y.length + " labels");
         }
         INDArray features = Nd4j.createFromArray(x).castTo(DataType.DOUBLE);
         INDArray targets = oneHot(y, classes);
         int d = (int) features.columns();
-        INDArray theta = Nd4j.zeros(DataType.DOUBLE, (long) d * classes + classes);
-        Gradient g = objective(theta, features, targets, l2, d, classes);
-        INDArray grad = flat(g);
-        double f = g.loss();
-        Deque<INDArray[]> history = new ArrayDeque<>(); // {s, y, ρ}
+        // The objective is ND4J's (a few matrix products per evaluation); L-BFGS's own vector algebra on the
+        // (D + 1)·K parameters is plain Java, which costs far less than one ND4J call per vector operation.
+        double[] theta = new double[d * classes + classes];
+        if (start != null) {
+            if (start.weights.rows() != d || start.weights.columns() != classes) {
+                throw new IllegalArgumentException("the start model has shape " + java.util.Arrays.toString(start.weights.shape())
+                        + ", the data needs [" + d + ", " + classes + "]");
+            }
+            System.arraycopy(start.weights.reshape(-1).toDoubleVector(), 0, theta, 0, d * classes);
+            System.arraycopy(start.bias.reshape(-1).toDoubleVector(), 0, theta, d * classes, classes);
+        }
+        Evaluation current = evaluate(theta, features, targets, l2, d, classes);
+        Deque<double[][]> history = new ArrayDeque<>(); // {s, y, {ρ}}, newest first
         int iteration = 0;
-        while (iteration < maxIterations && grad.amaxNumber().doubleValue() >= tolerance) {
-            INDArray direction = twoLoop(grad, history).negi();
-            double slope = direction.mul(grad).sumNumber().doubleValue();
+        while (iteration < maxIterations && maxAbs(current.gradient()) >= tolerance) {
+            double[] direction = twoLoop(current.gradient(), history);
+            negate(direction);
+            double slope = dot(direction, current.gradient());
             if (slope >= 0) { // not a descent direction (lost curvature information): restart from steepest descent
                 history.clear();
-                direction = grad.neg();
-                slope = -grad.mul(grad).sumNumber().doubleValue();
+                direction = current.gradient().clone();
+                negate(direction);
+                slope = dot(direction, current.gradient());
             }
             double step = history.isEmpty() ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
-            INDArray next = null;
-            Gradient nextG = null;
+            double[] next = null;
+            Evaluation candidate = null;
             for (int backtrack = 0; backtrack < MAX_BACKTRACKS; backtrack++) {
-                next = theta.add(direction.mul(step));
-                nextG = objective(next, features, targets, l2, d, classes);
-                if (nextG.loss() <= f + ARMIJO * step * slope) {
+                next = axpy(theta, step, direction);
+                candidate = evaluate(next, features, targets, l2, d, classes);
+                if (candidate.loss() <= current.loss() + ARMIJO * step * slope) {
                     break;
                 }
                 step /= 2;
-                nextG = null;
+                candidate = null;
             }
-            if (nextG == null) {
-                break; // no decrease along the direction at float precision: converged as far as it goes
+            if (candidate == null) {
+                break; // no decrease along the direction at double precision: converged as far as it goes
             }
-            INDArray nextGrad = flat(nextG);
-            INDArray s = next.sub(theta);
-            INDArray change = nextGrad.sub(grad);
-            double sy = s.mul(change).sumNumber().doubleValue();
+            double[] s = new double[theta.length];
+            double[] change = new double[theta.length];
+            for (int i = 0; i < theta.length; i++) {
+                s[i] = next[i] - theta[i];
+                change[i] = candidate.gradient()[i] - current.gradient()[i];
+            }
+            double sy = dot(s, change);
             if (sy > 1e-12) {
-                history.addFirst(new INDArray[] {s, change, Nd4j.scalar(1 / sy)});
+                history.addFirst(new double[][] {s, change, {1 / sy}});
                 if (history.size() > MEMORY) {
                     history.removeLast();
                 }
             }
             theta = next;
-            grad = nextGrad;
-            f = nextG.loss();
+            current = candidate;
             iteration++;
         }
-        return new LogisticRegression(weightsOf(theta, d, classes), biasOf(theta, d, classes), iteration, f);
+        INDArray parameters = Nd4j.createFromArray(theta);
+        return new LogisticRegression(weightsOf(parameters, d, classes), biasOf(parameters, d, classes), iteration, current.loss());
+    }
+
+    /** The objective and its gradient as one parameter vector (W row-major, then b). */
+    private record Evaluation(double loss, double[] gradient) {
+    }
+
+    private static Evaluation evaluate(double[] theta, INDArray x, INDArray y, double l2, int d, int k) {
+        Gradient g = objective(Nd4j.createFromArray(theta), x, y, l2, d, k);
+        double[] gradient = new double[theta.length];
+        System.arraycopy(g.weights().reshape(-1).toDoubleVector(), 0, gradient, 0, d * k);
+        System.arraycopy(g.bias().reshape(-1).toDoubleVector(), 0, gradient, d * k, k);
+        return new Evaluation(g.loss(), gradient);
     }
 
     /**
@@ -131,55 +169,86 @@ public final class LogisticRegression {
         INDArray w = weightsOf(theta, d, k);
         INDArray b = biasOf(theta, d, k);
         INDArray logits = x.mmul(w).addiRowVector(b); // (n, K)
-        INDArray shifted = logits.subColumnVector(logits.max(1).reshape(-1, 1));
+        INDArray shifted = logits.subiColumnVector(logits.max(1).reshape(-1, 1));
         INDArray logSumExp = Transforms.log(Transforms.exp(shifted, true).sum(1), false).reshape(-1, 1);
-        INDArray logProbabilities = shifted.subColumnVector(logSumExp);
+        INDArray logProbabilities = shifted.subiColumnVector(logSumExp);
         long n = x.rows();
         double loss = -logProbabilities.mul(y).sumNumber().doubleValue() / n + l2 / 2 * w.mul(w).sumNumber().doubleValue();
-        INDArray residual = Transforms.exp(logProbabilities, true).subi(y); // P − Y
+        INDArray residual = Transforms.exp(logProbabilities, false).subi(y); // P − Y
         INDArray gradW = x.transpose().mmul(residual).divi(n).addi(w.mul(l2));
         INDArray gradB = residual.mean(0).reshape(1, k);
         return new Gradient(loss, gradW, gradB);
     }
 
     /** L-BFGS's two-loop recursion: an approximation of H⁻¹·g from the remembered pairs (newest first). */
-    private static INDArray twoLoop(INDArray grad, Deque<INDArray[]> history) {
-        INDArray q = grad.dup();
+    private static double[] twoLoop(double[] grad, Deque<double[][]> history) {
+        double[] q = grad.clone();
         double[] alphas = new double[history.size()];
         int i = 0;
-        for (INDArray[] pair : history) {
-            double rho = pair[2].getDouble(0);
-            alphas[i] = rho * pair[0].mul(q).sumNumber().doubleValue();
-            q.subi(pair[1].mul(alphas[i]));
+        for (double[][] pair : history) {
+            alphas[i] = pair[2][0] * dot(pair[0], q);
+            axpyInPlace(q, -alphas[i], pair[1]);
             i++;
         }
         if (!history.isEmpty()) {
-            INDArray[] newest = history.peekFirst();
-            double gamma = newest[0].mul(newest[1]).sumNumber().doubleValue() / newest[1].mul(newest[1]).sumNumber().doubleValue();
-            q.muli(gamma);
+            double[][] newest = history.peekFirst();
+            double gamma = dot(newest[0], newest[1]) / dot(newest[1], newest[1]);
+            for (int j = 0; j < q.length; j++) {
+                q[j] *= gamma;
+            }
         }
-        Iterator<INDArray[]> oldestFirst = history.descendingIterator();
+        Iterator<double[][]> oldestFirst = history.descendingIterator();
         i = history.size() - 1;
         while (oldestFirst.hasNext()) {
-            INDArray[] pair = oldestFirst.next();
-            double rho = pair[2].getDouble(0);
-            double beta = rho * pair[1].mul(q).sumNumber().doubleValue();
-            q.addi(pair[0].mul(alphas[i] - beta));
+            double[][] pair = oldestFirst.next();
+            double beta = pair[2][0] * dot(pair[1], q);
+            axpyInPlace(q, alphas[i] - beta, pair[0]);
             i--;
         }
         return q;
     }
 
-    private static INDArray flat(Gradient g) {
-        return Nd4j.concat(0, g.weights().reshape(-1), g.bias().reshape(-1));
+    private static double dot(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    /** {@code x + a·y} as a new vector. */
+    private static double[] axpy(double[] x, double a, double[] y) {
+        double[] out = x.clone();
+        axpyInPlace(out, a, y);
+        return out;
+    }
+
+    private static void axpyInPlace(double[] x, double a, double[] y) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] += a * y[i];
+        }
+    }
+
+    private static void negate(double[] x) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = -x[i];
+        }
+    }
+
+    private static double maxAbs(double[] x) {
+        double max = 0;
+        for (double v : x) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
     }
 
     private static INDArray weightsOf(INDArray theta, int d, int k) {
-        return theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, (long) d * k)).reshape(d, k);
+        return theta.get(NDArrayIndex.interval(0, (long) d * k)).reshape(d, k);
     }
 
     private static INDArray biasOf(INDArray theta, int d, int k) {
-        return theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) d * k, (long) d * k + k)).reshape(1, k);
+        return theta.get(NDArrayIndex.interval((long) d * k, (long) d * k + k)).reshape(1, k);
     }
 
     private static INDArray oneHot(int[] y, int classes) {

@@ -36,10 +36,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * floating-point model and by each quantized model. The accuracy difference is what quantization
  * costs a user who classifies with the embeddings.
  *
- * <p>Sentences: {@code probe.train} evenly spaced blocks of the corpus's TRAIN split and
- * {@code probe.test} of its TEST split (evenly spaced, so every label of a corpus stored in label
- * order is represented). Embeddings are mean-pooled over the tokens (padding excluded) and
- * L2-normalised, as sentence-transformers gives them.
+ * <p>Sentences: {@code probe.train} evenly spaced blocks of the corpus's TRAIN split to fit the
+ * probe, {@code probe.test} of its VALID split to choose the L2 penalty (unless
+ * {@code probe.l2} fixes it) and as many of its TEST split to score it (evenly spaced, so every
+ * label of a corpus stored in label order is represented). Embeddings are mean-pooled over the
+ * tokens (padding excluded) and L2-normalised, as sentence-transformers gives them.
  *
  * <p>Cost: the floating-point embeddings are cached in {@code <cache>/probe-embeddings/}, keyed by
  * a SHA-256 of the model (family, options, attention, every weight) and the sentences, so every
@@ -52,8 +53,10 @@ final class LabelledProbe {
     static final List<OptionSpec> OPTIONS = List.of(
             OptionSpec.integer("probe.train", 1024, 0, 1_000_000,
                     "training sentences of the linear probe (encoders with labelled data), evenly spaced; 0 = no probe"),
-            OptionSpec.integer("probe.test", 256, 1, 1_000_000, "test sentences the probe is scored on, evenly spaced"),
-            OptionSpec.number("probe.l2", LinearProbe.DEFAULT_L2, 0, 1e6, "L2 penalty of the probe's logistic regression"));
+            OptionSpec.integer("probe.test", 256, 1, 1_000_000,
+                    "test sentences the probe is scored on, and valid sentences its penalty is chosen on; evenly spaced"),
+            OptionSpec.optionalNumber("probe.l2", 0, 1e6,
+                    "L2 penalty of the probe's logistic regression; default: the best of " + LinearProbe.L2_GRID + " on the valid sentences"));
 
     /** The padding mask placeholder of encoder families (1 = token, 0 = padding). */
     private static final String PADDING_MASK = "attention_mask";
@@ -64,9 +67,11 @@ final class LabelledProbe {
     private final RunContext run;
     private final LabelledCorpus corpus;
     private final int batch;
-    private final double l2;
+    private final Optional<Double> l2;
     private final int[][] trainWindows;
     private final List<String> trainLabels;
+    private final int[][] validWindows;
+    private final List<String> validLabels;
     private final int[][] testWindows;
     private final List<String> testLabels;
     private final int trainAvailable;
@@ -77,17 +82,21 @@ final class LabelledProbe {
         this.run = run;
         this.corpus = corpus;
         this.batch = batch;
-        this.l2 = options.getDouble("probe.l2");
+        this.l2 = options.findDouble("probe.l2");
         int seq = run.family().sequenceLength(run.config().model().options());
         TokenWindows train = TokenWindows.of(corpus, Split.TRAIN, seq + 1);
+        TokenWindows valid = TokenWindows.of(corpus, Split.VALID, seq + 1);
         TokenWindows test = TokenWindows.of(corpus, Split.TEST, seq + 1);
         this.trainAvailable = train.count();
         this.testAvailable = test.count();
         int[] trainIndices = evenlySpaced(trainAvailable, options.getInt("probe.train"));
+        int[] validIndices = evenlySpaced(l2.isPresent() ? 0 : valid.count(), options.getInt("probe.test"));
         int[] testIndices = evenlySpaced(testAvailable, options.getInt("probe.test"));
         this.trainWindows = windows(train, trainIndices);
+        this.validWindows = windows(valid, validIndices);
         this.testWindows = windows(test, testIndices);
         this.trainLabels = labels(corpus.labels(Split.TRAIN), trainIndices);
+        this.validLabels = labels(corpus.labels(Split.VALID), validIndices);
         this.testLabels = labels(corpus.labels(Split.TEST), testIndices);
     }
 
@@ -107,7 +116,7 @@ final class LabelledProbe {
         }
         int seq = run.family().sequenceLength(run.config().model().options());
         LabelledProbe probe = new LabelledProbe(run, labelled, options, Math.max(options.getInt("batch"), TOKENS_PER_BATCH / seq));
-        if (probe.trainWindows.length == 0 || probe.testWindows.length == 0) {
+        if (probe.trainWindows.length == 0 || probe.testWindows.length == 0 || (probe.l2.isEmpty() && probe.validWindows.length == 0)) {
             return Optional.empty();
         }
         return Optional.of(probe);
@@ -123,15 +132,19 @@ final class LabelledProbe {
      */
     double floatAccuracy(ModelGraph fp) {
         double[][][] embeddings = floatEmbeddings(fp);
-        if (probe == null) {
-            long start = System.nanoTime();
-            probe = LinearProbe.train(embeddings[0], trainLabels, l2, LinearProbe.DEFAULT_ITERATIONS);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double accuracy = probe.accuracy(embeddings[1], testLabels);
-            report(accuracy, seconds);
-            return accuracy;
-        }
-        return probe.accuracy(embeddings[1], testLabels);
+        long start = System.nanoTime();
+        train(embeddings);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double accuracy = probe.accuracy(embeddings[2], testLabels);
+        report(accuracy, embeddings, seconds);
+        return accuracy;
+    }
+
+    /** Trains the probe on the training embeddings, with the fixed penalty or the one best on the valid embeddings. */
+    private void train(double[][][] embeddings) {
+        probe = l2.isPresent()
+                ? LinearProbe.train(embeddings[0], trainLabels, l2.get(), LinearProbe.DEFAULT_ITERATIONS)
+                : LinearProbe.select(embeddings[0], trainLabels, embeddings[1], validLabels, LinearProbe.L2_GRID, LinearProbe.DEFAULT_ITERATIONS);
     }
 
     /**
@@ -143,18 +156,21 @@ final class LabelledProbe {
      */
     double quantizedAccuracy(ModelGraph fp, ModelGraph quantized) {
         if (probe == null) {
-            probe = LinearProbe.train(floatEmbeddings(fp)[0], trainLabels, l2, LinearProbe.DEFAULT_ITERATIONS);
+            train(floatEmbeddings(fp));
         }
         return probe.accuracy(embed(quantized, testWindows), testLabels);
     }
 
-    private void report(double testAccuracy, double seconds) {
+    private void report(double testAccuracy, double[][][] embeddings, double seconds) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("task", corpus.labelling());
         values.put("train_sentences", trainWindows.length + " of the " + trainAvailable + " train-split sentences of the data, evenly spaced");
         values.put("test_sentences", testWindows.length + " of the " + testAvailable + " test-split sentences of the data, evenly spaced");
         values.put("classes", probe.classes().size());
-        values.put("classifier", "multinomial logistic regression (L2 λ = " + l2 + ", L-BFGS, " + probe.iterations() + " iterations, "
+        String penalty = l2.isPresent() ? "L2 λ = " + l2.get()
+                : "L2 λ = " + probe.l2() + ", the best of " + LinearProbe.L2_GRID + " on " + validWindows.length
+                        + " evenly spaced valid-split sentences (accuracy " + String.format("%.3f", probe.accuracy(embeddings[1], validLabels)) + ")";
+        values.put("classifier", "multinomial logistic regression (" + penalty + "; L-BFGS, " + probe.iterations() + " iterations, "
                 + String.format("%.1f", seconds) + " s) on standardised FP sentence embeddings (mean-pooled last hidden state,"
                 + " padding excluded, L2-normalised), trained once; each quantized model's test embeddings are scored by the same probe");
         values.put("fp_train_accuracy", probe.trainAccuracy());
@@ -166,7 +182,7 @@ final class LabelledProbe {
     /** Train and test embeddings of the floating-point model, from the cache or computed and cached. */
     private double[][][] floatEmbeddings(ModelGraph fp) {
         Path file = run.cacheDir().resolve(CACHE).resolve(key() + ".npy");
-        int rows = trainWindows.length + testWindows.length;
+        int rows = trainWindows.length + validWindows.length + testWindows.length;
         if (Files.isRegularFile(file)) {
             try {
                 Npy.Array cached = Npy.read(file);
@@ -180,7 +196,8 @@ final class LabelledProbe {
         long start = System.nanoTime();
         int[][] all = new int[rows][];
         System.arraycopy(trainWindows, 0, all, 0, trainWindows.length);
-        System.arraycopy(testWindows, 0, all, trainWindows.length, testWindows.length);
+        System.arraycopy(validWindows, 0, all, trainWindows.length, validWindows.length);
+        System.arraycopy(testWindows, 0, all, trainWindows.length + validWindows.length, testWindows.length);
         double[][] embeddings = embed(fp, all);
         float[][] stored = new float[rows][];
         for (int i = 0; i < rows; i++) {
@@ -196,8 +213,11 @@ final class LabelledProbe {
         return split(toDoubles(stored));
     }
 
+    /** Train, valid and test rows. */
     private double[][][] split(double[][] all) {
-        return new double[][][] {Arrays.copyOfRange(all, 0, trainWindows.length), Arrays.copyOfRange(all, trainWindows.length, all.length)};
+        int valid = trainWindows.length + validWindows.length;
+        return new double[][][] {Arrays.copyOfRange(all, 0, trainWindows.length), Arrays.copyOfRange(all, trainWindows.length, valid),
+                Arrays.copyOfRange(all, valid, all.length)};
     }
 
     /** Mean-pooled, L2-normalised embeddings of windows, in batches. */
@@ -226,7 +246,7 @@ final class LabelledProbe {
                 digest.update((w.getKey() + Arrays.toString(w.getValue().shape())).getBytes(StandardCharsets.UTF_8));
                 digest.update(w.getValue().castTo(DataType.FLOAT).dup('c').data().asBytes());
             }
-            for (int[][] set : List.of(trainWindows, testWindows)) {
+            for (int[][] set : List.of(trainWindows, validWindows, testWindows)) {
                 ByteBuffer ids = ByteBuffer.allocate(Integer.BYTES * (1 + Arrays.stream(set).mapToInt(r -> r.length).sum()));
                 ids.putInt(set.length);
                 for (int[] r : set) {

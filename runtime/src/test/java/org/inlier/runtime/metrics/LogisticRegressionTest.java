@@ -110,4 +110,29 @@ class LogisticRegressionTest {
         assertThat(probe.accuracy(new double[][] {{1e6 + 0.5, 0}}, List.of("c"))).as("an unseen class is a miss").isZero();
         assertThat(LinearProbe.majorityBaseline(List.of("a", "b", "b"), List.of("a", "b", "b", "b"))).isEqualTo(0.75);
     }
+
+    @Test
+    void thePenaltyIsChosenOnValidationData() {
+        // Few noisy training points in many useless dimensions, so the penalties differ on held-out data.
+        Random random = new Random(11);
+        int d = 40;
+        double[][] train = new double[30][d];
+        double[][] valid = new double[200][d];
+        List<String> trainLabels = new java.util.ArrayList<>();
+        List<String> validLabels = new java.util.ArrayList<>();
+        for (double[][] set : List.of(train, valid)) {
+            List<String> labels = set == train ? trainLabels : validLabels;
+            for (double[] row : set) {
+                boolean b = random.nextBoolean();
+                labels.add(b ? "b" : "a");
+                for (int j = 0; j < d; j++) {
+                    row[j] = random.nextGaussian() + (j == 0 && b ? 1.0 : 0);
+                }
+            }
+        }
+        LinearProbe chosen = LinearProbe.select(train, trainLabels, valid, validLabels, LinearProbe.L2_GRID, 300);
+        double best = LinearProbe.L2_GRID.stream().mapToDouble(l2 -> LinearProbe.train(train, trainLabels, l2, 300).accuracy(valid, validLabels))
+                .max().orElseThrow();
+        assertThat(chosen.accuracy(valid, validLabels)).isEqualTo(best);
+    }
 }
