@@ -1,6 +1,5 @@
 package org.inlier.runtime.metrics;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -21,8 +20,8 @@ public final class PooledCosine {
      * @param mask      {@code (B, T)} 1 for tokens and 0 for padding, or {@code null} if there is none
      */
     public void add(INDArray reference, INDArray other, INDArray mask) {
-        double[][] a = pooled(reference, mask);
-        double[][] b = pooled(other, mask);
+        double[][] a = MeanPooling.pool(reference, mask);
+        double[][] b = MeanPooling.pool(other, mask);
         for (int i = 0; i < a.length; i++) {
             double dot = 0;
             double na = 0;
@@ -40,15 +39,5 @@ public final class PooledCosine {
     /** The mean cosine similarity over all sequences added. */
     public double mean() {
         return sequences == 0 ? Double.NaN : sum / sequences;
-    }
-
-    private static double[][] pooled(INDArray x, INDArray mask) {
-        INDArray values = x.castTo(DataType.DOUBLE);
-        if (mask == null) {
-            return values.mean(1).toDoubleMatrix(); // (B, D)
-        }
-        INDArray m = mask.castTo(DataType.DOUBLE);
-        INDArray weighted = values.mul(m.reshape(m.size(0), m.size(1), 1)).sum(1); // (B, D)
-        return weighted.divColumnVector(m.sum(1).reshape(-1, 1).add(1e-12)).toDoubleMatrix();
     }
 }

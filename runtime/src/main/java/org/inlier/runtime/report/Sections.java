@@ -43,6 +43,8 @@ public record Sections(Map<String, Object> map) {
     public static final String SITE_SENSITIVITY = "site sensitivity";
     /** Table: output error and mean bits with the worst k sites kept, per k ({@code precision}, {@code kept}, {@code site}, {@code output_mse}, {@code output_sqnr_db}, {@code weight_bits}, {@code activation_bits}). */
     public static final String SENSITIVITY_TRADE_OFF = "sensitivity trade-off";
+    /** Values: the labelled task of an encoder without an LM head, how its probe was trained and how the data was split. */
+    public static final String LINEAR_PROBE = "linear probe";
     /** Values: which point of a sweep trained the checkpoint this run reused ({@code trained_in}, {@code checkpoint}). */
     public static final String SHARED_TRAINING = "shared training";
 

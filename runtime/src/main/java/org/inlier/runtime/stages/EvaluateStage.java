@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.IntPredicate;
@@ -12,6 +13,7 @@ import org.inlier.api.data.Split;
 import org.inlier.api.data.Tokenizer;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.plugin.OptionSpec;
+import org.inlier.api.plugin.Options;
 import org.inlier.api.quant.QuantParams;
 import org.inlier.api.site.QuantizationSite;
 import org.inlier.api.site.SiteInstrumentation;
@@ -33,7 +35,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Measures perplexity (and a classifier's accuracy) on the held-out test split in floating point and, after a quantize stage,
- * with the frozen quantizers, plus the per-site quantization error (SQNR). For the floating-point
+ * with the frozen quantizers, plus the per-site quantization error (SQNR); for encoders without an
+ * LM head on labelled data, the accuracy of a linear probe ({@link LabelledProbe}). For the floating-point
  * model it also records the papers' outlier metrics at every site, which hidden dimensions and
  * tokens carry the outliers, and how much attention each head parks on the first and on
  * delimiter tokens.
@@ -64,9 +67,11 @@ public final class EvaluateStage implements Stage {
 
     @Override
     public List<OptionSpec> options() {
-        return List.of(
+        List<OptionSpec> options = new ArrayList<>(List.of(
                 OptionSpec.integer("batches", 32, 1, 1_000_000, "evaluation batches (capped by the test split's size)"),
-                OptionSpec.integer("batch", 16, 1, 4096, "windows per batch"));
+                OptionSpec.integer("batch", 16, 1, 4096, "windows per batch")));
+        options.addAll(LabelledProbe.OPTIONS);
+        return options;
     }
 
     @Override
@@ -85,12 +90,15 @@ public final class EvaluateStage implements Stage {
             throw new IllegalStateException("the test split holds " + windows.count() + " windows, fewer than one batch of " + batch);
         }
         Batches data = new Batches(run, windows, batch, batches);
+        Optional<LabelledProbe> probe = Optional.empty();
         if (!run.floatEvaluated()) {
-            new FloatEvaluation(run).run(data);
+            FloatEvaluation fp = new FloatEvaluation(run, config.options());
+            fp.run(data);
+            probe = fp.probe;
             run.markFloatEvaluated();
         }
         if (run.quantizedWith() != null) {
-            evaluateQuantized(run, data);
+            evaluateQuantized(run, data, config.options(), probe);
         }
     }
 
@@ -106,7 +114,7 @@ public final class EvaluateStage implements Stage {
         }
     }
 
-    private static void evaluateQuantized(RunContext run, Batches data) {
+    private static void evaluateQuantized(RunContext run, Batches data, Options options, Optional<LabelledProbe> fpProbe) {
         QuantizationPlan plan = run.quantizedWith();
         SiteRecorder fp = new SiteRecorder(SiteInstrumentation.NONE);
         ModelGraph fpModel = run.buildModel(fp, false);
@@ -154,6 +162,8 @@ public final class EvaluateStage implements Stage {
         if (Double.isFinite(cosine.mean())) {
             quality.put("pooled_cosine", cosine.mean());
         }
+        fpProbe.or(() -> LabelledProbe.of(run, options, fpModel))
+                .ifPresent(probe -> quality.put("probe_accuracy", probe.quantizedAccuracy(fpModel, quantized)));
         run.report().row("quality", quality);
         String worst = null;
         for (Map.Entry<String, Sqnr> e : sqnr.entrySet()) {
@@ -248,9 +258,12 @@ public final class EvaluateStage implements Stage {
         private final Map<String, AttentionSinks> sinks = new LinkedHashMap<>();
         private final Map<String, String> fetch = new LinkedHashMap<>();
         private final Map<String, INDArray> firstBatch = new LinkedHashMap<>();
+        private final Options options;
+        private Optional<LabelledProbe> probe = Optional.empty();
 
-        FloatEvaluation(RunContext run) {
+        FloatEvaluation(RunContext run, Options options) {
             this.run = run;
+            this.options = options;
         }
 
         void run(Batches data) {
@@ -293,7 +306,10 @@ public final class EvaluateStage implements Stage {
                     }
                 }
             }
-            run.report().row("quality", qualityRow(model, "FP32", lossSum / data.count(), accuracy));
+            Map<String, Object> quality = qualityRow(model, "FP32", lossSum / data.count(), accuracy);
+            probe = LabelledProbe.of(run, options, model);
+            probe.ifPresent(p -> quality.put("probe_accuracy", p.floatAccuracy(model)));
+            run.report().row("quality", quality);
             reportOutliers();
             reportLocations();
             reportSinks();

@@ -79,6 +79,11 @@ public final class RunContext {
         return dir;
     }
 
+    /** Where data sets and derived data (e.g. the linear probe's cached embeddings) are kept between runs. */
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
     public PipelineConfig config() {
         return config;
     }

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import onnx.Onnx.NodeProto;
 import org.inlier.plugins.models.TransformerShape;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -36,6 +38,8 @@ final class BertCheckpoint {
     private static final String POSITIONS = "embeddings.position_embeddings.weight";
     private static final String TOKEN_TYPES = "embeddings.token_type_embeddings.weight";
     private static final int MAX_LISTED = 12;
+    private static final Pattern LAYER_INITIALIZER = Pattern.compile("encoder\\.layer\\.(\\d+)\\..*");
+    private static final Pattern LAYER_NODE = Pattern.compile("/encoder/layer\\.(\\d+)/.*");
 
     /**
      * Where a variable's values come from.
@@ -81,9 +85,14 @@ final class BertCheckpoint {
                 missing.add(name);
             }
         }
+        // Every layer that leaves a trace (an initializer or node named after it) must be complete:
+        // a layer with a missing piece is named, never silently cut off with the layers after it.
         int layers = 0;
-        while (graph.hasInitializer("encoder.layer." + layers + ".output.LayerNorm.weight")) {
-            layers++;
+        for (String name : graph.initializerNames()) {
+            layers = Math.max(layers, layerIndex(name, LAYER_INITIALIZER) + 1);
+        }
+        for (NodeProto node : graph.nodesUnder("/encoder/layer.")) {
+            layers = Math.max(layers, layerIndex(node.getName(), LAYER_NODE) + 1);
         }
         if (layers == 0) {
             missing.add("encoder.layer.0.* (no encoder.layer.0.output.LayerNorm.weight)");
@@ -113,6 +122,12 @@ final class BertCheckpoint {
         }
         int hidden = (int) graph.shape(WORDS)[1];
         return new BertCheckpoint(graph, layers, heads.orElseGet(() -> headsFromGraph(graph, hidden)), sources);
+    }
+
+    /** The layer a name belongs to, or −1. */
+    private static int layerIndex(String name, Pattern pattern) {
+        Matcher m = pattern.matcher(name);
+        return m.matches() && m.group(1).length() < 6 ? Integer.parseInt(m.group(1)) : -1;
     }
 
     /** Embedding rows: the vocabulary the model's tokenizer must have. */

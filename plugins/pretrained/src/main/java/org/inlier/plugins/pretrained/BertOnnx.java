@@ -104,7 +104,12 @@ public final class BertOnnx implements ModelFamily {
      */
     @Override
     public Map<String, INDArray> batch(int[][] windows, Options options, int vocabSize, boolean training, Random random) {
-        int[][] tokens = PostLnEncoder.inputs(windows, options.getInt("seq"), vocabSize);
+        int seq = options.getInt("seq");
+        if (windows.length > 0 && windows[0].length != seq && windows[0].length != seq + 1) {
+            throw new IllegalArgumentException("the data's windows have " + windows[0].length + " tokens, but the model's seq is " + seq
+                    + ": give the data set the same seq as the model (data: { seq: " + seq + " })");
+        }
+        int[][] tokens = PostLnEncoder.inputs(windows, seq, vocabSize);
         INDArray ids = Nd4j.createFromArray(tokens);
         INDArray mask = ids.neq(PAD_ID).castTo(DataType.FLOAT); // (B, T)
         return Map.of(PostLnEncoder.TOKENS, ids, PostLnEncoder.ATTENTION_MASK, mask);
@@ -137,6 +142,15 @@ public final class BertOnnx implements ModelFamily {
                             + PAD_ID + " as padding");
         }
         return tokenizer;
+    }
+
+    /**
+     * The rows of the model's position table: the longest sequence, special tokens included, it takes.
+     *
+     * @throws IllegalArgumentException if the ONNX file is missing, corrupt or not a BERT export
+     */
+    public int positions(Options options) {
+        return checkpoint(options).positions();
     }
 
     private static BertCheckpoint checkpoint(Options options) {

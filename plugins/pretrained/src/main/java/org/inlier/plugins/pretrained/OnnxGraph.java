@@ -9,10 +9,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import onnx.Onnx.AttributeProto;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
@@ -97,6 +99,11 @@ final class OnnxGraph {
     /** Where the model came from, for messages. */
     String source() {
         return source;
+    }
+
+    /** The names of every initializer. */
+    Set<String> initializerNames() {
+        return Collections.unmodifiableSet(initializers.keySet());
     }
 
     /** Whether an initializer of this name exists. */

@@ -192,6 +192,112 @@ class BertOnnxTest {
                         + " embeddings.LayerNorm.bias, encoder.layer.0.*");
     }
 
+    /** The tiny BERT export with one initializer or node changed or left out. */
+    private Path tinyBertEdited(String file, java.util.function.UnaryOperator<GraphProto.Builder> edit) throws IOException {
+        ModelProto model = new TinyBertExport(TINY_VOCAB, 16, 24, 3, 40, 3, 11).model();
+        ModelProto edited = model.toBuilder().setGraph(edit.apply(model.getGraph().toBuilder())).build();
+        return Files.write(dir.resolve(file), edited.toByteArray());
+    }
+
+    private static int initializer(GraphProto.Builder graph, String name) {
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            if (graph.getInitializer(i).getName().equals(name)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no initializer " + name);
+    }
+
+    @Test
+    void anEmptyOnnxFileIsAClearError() throws Exception {
+        Path empty = Files.write(dir.resolve("empty.onnx"), new byte[0]);
+        Options options = options(Map.of("path", empty.toString()));
+        assertThatThrownBy(() -> family.build(spec(options, TINY_VOCAB, SiteInstrumentation.NONE)))
+                .hasMessageContaining("empty.onnx is not an ONNX model: it has no IR version or no graph nodes");
+    }
+
+    @Test
+    void aLayerWithAMissingPieceIsNamedNotCutOff() throws Exception {
+        // Without layer 1's output LayerNorm the count of complete layers would stop at 1 and drop layers 1 and 2.
+        Path file = tinyBertEdited("gap.onnx", g -> g.removeInitializer(initializer(g, "encoder.layer.1.output.LayerNorm.weight")));
+        Options options = options(Map.of("path", file.toString(), "seq", 12));
+        assertThatThrownBy(() -> family.build(spec(options, TINY_VOCAB, SiteInstrumentation.NONE)))
+                .hasMessageContaining("gap.onnx is not a BERT encoder exported from Hugging Face Transformers: missing "
+                        + "encoder.layer.1.output.LayerNorm.weight");
+    }
+
+    @Test
+    void aProjectionWithoutItsMatMulNodeIsNamed() throws Exception {
+        Path file = tinyBertEdited("no-key.onnx", g -> {
+            for (int i = 0; i < g.getNodeCount(); i++) {
+                if (g.getNode(i).getName().equals("/encoder/layer.2/attention/self/key/MatMul")) {
+                    g.setNode(i, g.getNode(i).toBuilder().setName("/renamed/MatMul"));
+                }
+            }
+            return g;
+        });
+        Options options = options(Map.of("path", file.toString(), "seq", 12));
+        assertThatThrownBy(() -> family.build(spec(options, TINY_VOCAB, SiteInstrumentation.NONE)))
+                .hasMessageContaining("missing node /encoder/layer.2/attention/self/key/MatMul with a weight initializer");
+    }
+
+    @Test
+    void halfPrecisionOrExternalWeightsAreClearErrors() throws Exception {
+        Path half = tinyBertEdited("half.onnx", g -> {
+            int i = initializer(g, "embeddings.LayerNorm.bias");
+            return g.setInitializer(i, g.getInitializer(i).toBuilder().setDataType(TensorProto.DataType.FLOAT16_VALUE));
+        });
+        assertThatThrownBy(() -> family.build(spec(options(Map.of("path", half.toString(), "seq", 12)), TINY_VOCAB, SiteInstrumentation.NONE)))
+                .hasMessageContaining("ONNX tensor 'embeddings.LayerNorm.bias' of " + half + " has data type FLOAT16;"
+                        + " only FLOAT (float32) weights can be imported");
+        Path external = tinyBertEdited("external.onnx", g -> {
+            int i = initializer(g, "embeddings.LayerNorm.bias");
+            return g.setInitializer(i, g.getInitializer(i).toBuilder().setDataLocation(TensorProto.DataLocation.EXTERNAL));
+        });
+        assertThatThrownBy(() -> family.build(spec(options(Map.of("path", external.toString(), "seq", 12)), TINY_VOCAB, SiteInstrumentation.NONE)))
+                .hasMessageContaining("keeps its data in an external file; export the model with the weights inside the .onnx file");
+    }
+
+    @Test
+    void theHeadsMustDivideTheHiddenSize() throws Exception {
+        Options options = options(Map.of("path", tinyBert().toString(), "seq", 12, "heads", 5));
+        assertThatThrownBy(() -> family.build(spec(options, TINY_VOCAB, SiteInstrumentation.NONE)))
+                .hasMessageContaining("hidden 24 is not divisible by heads 5");
+    }
+
+    @Test
+    void windowsOfAnotherLengthThanTheModelsSeqAreAClearError() throws Exception {
+        Options options = options(Map.of("path", tinyBert().toString(), "seq", 12));
+        assertThatThrownBy(() -> family.batch(paddedWindows(2, 16, TINY_VOCAB, 1), options, TINY_VOCAB, false, new Random(0)))
+                .hasMessageContaining("the data's windows have 16 tokens, but the model's seq is 12: give the data set the same seq"
+                        + " as the model (data: { seq: 12 })");
+    }
+
+    @Test
+    void aTokenizerThatPadsWithAnotherIdIsRejected() throws Exception {
+        Path tokenizer = Files.writeString(dir.resolve("tokenizer.json"), TINY_TOKENIZER.formatted(
+                "\"[UNK]\": 0, \"[PAD]\": 1, \"[CLS]\": 2, \"[SEP]\": 3, \"the\": 4", TINY_VOCAB - 1), StandardCharsets.UTF_8);
+        Options options = options(Map.of("path", tinyBert().toString(), "tokenizer", tokenizer.toString()));
+        assertThatThrownBy(() -> family.tokenizer(options))
+                .hasMessageContaining("tokenizer.json pads with id 1; bert-onnx takes id 0 as padding");
+    }
+
+    @Test
+    void aTokenizerFileThatIsNotJsonIsAClearError() throws Exception {
+        Path tokenizer = Files.writeString(dir.resolve("tokenizer.json"), "vocab: [the, jury]\n", StandardCharsets.UTF_8);
+        Options options = options(Map.of("path", tinyBert().toString(), "tokenizer", tokenizer.toString()));
+        assertThatThrownBy(() -> family.tokenizer(options)).hasMessageContaining("tokenizer.json is not JSON");
+    }
+
+    /** A WordPiece tokenizer.json with the given vocabulary entries and a last id (to size the vocabulary). */
+    private static final String TINY_TOKENIZER = """
+            {"version": "1.0", "truncation": null, "padding": null,
+             "added_tokens": [{"id": %2$d, "content": "[MASK]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}],
+             "normalizer": null, "pre_tokenizer": {"type": "Whitespace"}, "post_processor": null, "decoder": null,
+             "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100,
+                       "vocab": {%1$s}}}
+            """;
+
     @Test
     void aTensorThatDoesNotFitIsNamed() throws Exception {
         Path file = new TinyBertExport(TINY_VOCAB, 16, 24, 3, 40, 3, 11).withMisfitWeight("/encoder/layer.1/intermediate/dense")

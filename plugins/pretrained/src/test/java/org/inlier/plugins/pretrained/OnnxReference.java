@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtSession;
 import java.util.Map;
 
 /** Runs an ONNX model with ONNX Runtime, the reference the import is checked against. */
-final class OnnxReference {
+public final class OnnxReference {
 
     private OnnxReference() {
     }
@@ -21,7 +21,7 @@ final class OnnxReference {
      * @param mask   {@code (B, T)} 1 = token, 0 = padding
      * @return {@code (B, T, D)}
      */
-    static float[][][] run(byte[] model, String output, long[][] ids, long[][] mask) throws OrtException {
+    public static float[][][] run(byte[] model, String output, long[][] ids, long[][] mask) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);

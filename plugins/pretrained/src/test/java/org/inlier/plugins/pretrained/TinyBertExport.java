@@ -27,10 +27,10 @@ import org.nd4j.shade.protobuf.ByteString;
  * {@code /encoder/layer.i/.../MatMul} nodes, Hugging Face names for everything else), so tests can
  * import a BERT of another size than MiniLM and run the original with ONNX Runtime.
  */
-final class TinyBertExport {
+public final class TinyBertExport {
 
     /** The graph output holding the last hidden state. */
-    static final String OUTPUT = "last_hidden_state";
+    public static final String OUTPUT = "last_hidden_state";
 
     private final int vocab;
     private final int positions;
@@ -45,7 +45,7 @@ final class TinyBertExport {
     private int constants;
     private String misfit;
 
-    TinyBertExport(int vocab, int positions, int hidden, int heads, int ffn, int layers, long seed) {
+    public TinyBertExport(int vocab, int positions, int hidden, int heads, int ffn, int layers, long seed) {
         this.vocab = vocab;
         this.positions = positions;
         this.hidden = hidden;
@@ -56,19 +56,19 @@ final class TinyBertExport {
     }
 
     /** Gives the projection under this node prefix one output column too many, to test shape checks. */
-    TinyBertExport withMisfitWeight(String nodePrefix) {
+    public TinyBertExport withMisfitWeight(String nodePrefix) {
         this.misfit = nodePrefix;
         return this;
     }
 
     /** Writes the model to a file. */
-    Path write(Path file) throws IOException {
+    public Path write(Path file) throws IOException {
         Files.write(file, model().toByteArray());
         return file;
     }
 
     /** The model. */
-    ModelProto model() {
+    public ModelProto model() {
         String ids = "input_ids";
         String mask = "attention_mask";
         String types = "token_type_ids";
