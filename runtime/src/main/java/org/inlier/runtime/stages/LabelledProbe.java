@@ -124,8 +124,8 @@ final class LabelledProbe {
 
     /**
      * Trains the probe on the floating-point embeddings (cached) and reports how it was trained
-     * and on what. Training is deterministic (L-BFGS from zero weights), so every evaluate stage
-     * of a run gets the same probe.
+     * and on what. Training is deterministic (L-BFGS from zero weights, warm starts down the
+     * penalty grid), so every evaluate stage of a run gets the same probe.
      *
      * @param fp the floating-point model
      * @return the probe's accuracy on the floating-point embeddings of the test sentences
