@@ -102,9 +102,9 @@ public interface CalibrationContext {
      * with the site's floating-point tensor, and the graph continues with what the operator returns;
      * an operator creates its parameters in that tensor's graph ({@code x.getSameDiff()}),
      * typically quantizing with {@link #learnableFakeQuantize}. Create them as constants and make
-     * them variables once this returns ({@code convertToVariables}): the model's weights are
-     * loaded into the graph's variables after it is built, and would otherwise take new variables
-     * for weights the model lacks. Every other site is quantized with frozen parameters from
+     * them variables once this returns ({@code convertToVariables}): a family loads its
+     * weights into the graph's variables while building it, and a pretrained one rejects variables
+     * its checkpoint has no values for. Every other site is quantized with frozen parameters from
      * {@code ranges}, and weights as described above. The model's own weights stay variables of
      * the graph but must not be trained.
      *

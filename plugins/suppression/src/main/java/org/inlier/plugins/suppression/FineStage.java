@@ -3,6 +3,7 @@ package org.inlier.plugins.suppression;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.inlier.api.quant.QuantParams;
@@ -127,10 +128,14 @@ record FineStage(int epochs, double lr) {
         List<Map<String, Object>> losses = new ArrayList<>();
         int step = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
+            long epochStart = System.nanoTime();
+            double sum = 0;
             for (Map<String, INDArray> batch : graph.feeds()) {
                 OutAndGrad result = graph.sd().calculateGradientsAndOutputs(batch, List.of(graph.loss()), names);
                 step++;
-                losses.add(Map.of("epoch", epoch, "step", step, "loss", result.getOutputs().get(graph.loss()).getDouble(0)));
+                double loss = result.getOutputs().get(graph.loss()).getDouble(0);
+                sum += loss;
+                losses.add(Map.of("epoch", epoch, "step", step, "loss", loss));
                 for (Parameter parameter : parameters.values()) {
                     INDArray gradient = result.getGradients().get(parameter.name());
                     if (gradient != null) {
@@ -139,6 +144,8 @@ record FineStage(int epochs, double lr) {
                     }
                 }
             }
+            context.log(String.format(Locale.ROOT, "fine stage epoch %d of %d: mean loss %.3e, %.1f s", epoch, epochs,
+                    sum / graph.feeds().size(), TokenWiseClipping.seconds(epochStart)));
         }
 
         Map<String, Range> ranges = new LinkedHashMap<>();
