@@ -17,8 +17,13 @@ import org.inlier.runtime.config.Suggestions;
  * ({@code attention.variant}, {@code model.hidden}, {@code seed}), or into every stage of a name
  * ({@code quantize.activations.bits}, also written {@code stages.quantize.activations.bits}), or
  * into one stage by position ({@code stages[2].quantize.activations.bits}, as errors name it).
+ * Keys joined by {@value #TIED} are tied: each takes the axis's value, so W6A6 is one point,
+ * not a corner of a weights × activations grid.
  */
 final class OptionPath {
+
+    /** Joins keys that take the same value together: {@code quantize.weights.bits+quantize.activations.bits: [8, 6, 4]}. */
+    static final String TIED = "+";
 
     private static final Pattern INDEXED_STAGE = Pattern.compile("stages\\[(\\d+)]");
 
@@ -36,6 +41,13 @@ final class OptionPath {
      * @throws IllegalArgumentException saying why the key names no option of this pipeline
      */
     static List<String> set(ObjectNode root, String key, JsonNode value, Set<String> stageNames) {
+        if (key.contains(TIED)) {
+            List<String> paths = new ArrayList<>();
+            for (String tied : key.split(Pattern.quote(TIED), -1)) {
+                paths.addAll(set(root, tied.strip(), value, stageNames));
+            }
+            return paths;
+        }
         List<String> parts = Arrays.asList(key.split("\\.", -1));
         if (parts.contains("")) {
             throw new IllegalArgumentException("an empty part in the key; write a dotted path such as attention.variant");

@@ -133,9 +133,10 @@ final class SweepReport {
                 Set<String> precisions = new HashSet<>();
                 for (SweepPoint p : same) {
                     Map<String, Double> summary = finished.containsKey(p.id()) ? RunSummary.of(finished.get(p.id())) : Map.of();
-                    for (String column : summary.keySet()) {
-                        String precision = RunSummary.precisionOf(column);
-                        if (precision != null && !BitWidths.isFloat(precision) && !precisions.add(precision)) {
+                    Set<String> measured = summary.keySet().stream().map(RunSummary::qualityPrecision)
+                            .filter(precision -> precision != null && !BitWidths.isFloat(precision)).collect(Collectors.toSet());
+                    for (String precision : measured) {
+                        if (!precisions.add(precision)) {
                             return false;
                         }
                     }

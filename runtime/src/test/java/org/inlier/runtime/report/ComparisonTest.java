@@ -63,4 +63,21 @@ class ComparisonTest {
 
         assertThat(RunSummary.of(sections)).containsOnly(Map.entry("FP32 acc", 0.85), Map.entry("W8A8 acc", 0.80));
     }
+
+    @Test
+    void anEncodersFidelityAndProbeAccuracyAreColumnsPerPrecisionAndHigherIsBetter() {
+        Sections sections = new Sections(Map.of(Sections.QUALITY, List.of(
+                Map.of("precision", "FP32", "loss", Double.NaN, "perplexity", Double.NaN, "probe_accuracy", 0.26),
+                Map.of("precision", "W8A8", "loss", Double.NaN, "perplexity", Double.NaN, "output_sqnr_db", 2.6, "pooled_cosine", 0.84,
+                        "probe_accuracy", 0.25))));
+
+        Map<String, Double> summary = RunSummary.of(sections);
+        Comparison c = new Comparison(List.of(row("none", List.of(summary)),
+                row("gamma-migration", List.of(Map.of("W8A8 cosine", 0.9, "W8A8 SQNR dB", 2.0, "W8A8 probe acc", 0.25)))));
+
+        assertThat(summary).containsOnly(Map.entry("FP32 probe acc", 0.26), Map.entry("W8A8 cosine", 0.84),
+                Map.entry("W8A8 SQNR dB", 2.6), Map.entry("W8A8 probe acc", 0.25));
+        assertThat(c.metrics()).containsExactly("FP32 probe acc", "W8A8 cosine", "W8A8 SQNR dB", "W8A8 probe acc");
+        assertThat(c.best()).containsExactly(Map.entry("W8A8 cosine", Set.of(1)), Map.entry("W8A8 SQNR dB", Set.of(0)));
+    }
 }

@@ -65,6 +65,19 @@ class SweepPlanTest {
     }
 
     @Test
+    void keysJoinedByPlusTakeTheSameValue() {
+        SweepPlan plan = plan("sweep: { quantize.weights.bits+quantize.activations.bits: [8, 6] }");
+
+        assertThat(plan.points()).hasSize(2);
+        var quantize = plan.points().get(1).config().stage("quantize").orElseThrow().options();
+        assertThat(quantize.getInt("weights.bits")).isEqualTo(6);
+        assertThat(quantize.getInt("activations.bits")).isEqualTo(6);
+        assertThat(plan.axes().get(0).isBitWidth()).isTrue();
+        assertThat(problems("sweep: { quantize.weights.bits+quantise.bits: [8] }")).singleElement().asString()
+                .contains("'quantise' is not a stage; did you mean 'quantize'?");
+    }
+
+    @Test
     void repeatsRunConsecutiveSeedsFromThePipelines() {
         SweepPlan plan = plan("sweep: { quantize.activations.bits: [8, 4], repeats: 3 }");
 
