@@ -29,6 +29,16 @@ public final class QatSites implements SiteInstrumentation {
     /** The inputs of linear layers: LayerNorm outputs (Q/K/V, FFN in), attention context (out-projection), FFN hidden (second linear). */
     public static final Set<SiteKind> LINEAR_INPUTS = Set.of(SiteKind.LAYERNORM_OUTPUT, SiteKind.ATTENTION_CONTEXT, SiteKind.FFN_HIDDEN);
 
+    /** The variable holding a site's learned lower clipping bound. */
+    public static String lowBound(String site) {
+        return site + ".qat.low";
+    }
+
+    /** The variable holding a site's learned upper clipping bound. */
+    public static String highBound(String site) {
+        return site + ".qat.high";
+    }
+
     private final Quantizer quantizer;
     private final int bits;
     private final Map<String, Range> initialBounds;
@@ -59,8 +69,8 @@ public final class QatSites implements SiteInstrumentation {
         if (start == null) {
             return x;
         }
-        SDVariable low = x.getSameDiff().var(site.name() + ".qat.low", Nd4j.scalar(DataType.FLOAT, start.min()[0]));
-        SDVariable high = x.getSameDiff().var(site.name() + ".qat.high", Nd4j.scalar(DataType.FLOAT, start.max()[0]));
+        SDVariable low = x.getSameDiff().var(lowBound(site.name()), Nd4j.scalar(DataType.FLOAT, start.min()[0]));
+        SDVariable high = x.getSameDiff().var(highBound(site.name()), Nd4j.scalar(DataType.FLOAT, start.max()[0]));
         return quantizer.fakeQuantizeLearned(x, low, high, bits);
     }
 

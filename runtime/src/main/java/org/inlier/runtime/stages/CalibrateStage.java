@@ -12,6 +12,7 @@ import org.inlier.api.data.Split;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.plugin.OptionSpec;
 import org.inlier.api.plugin.PluginKind;
+import org.inlier.api.quant.Granularity;
 import org.inlier.api.quant.QuantParams;
 import org.inlier.api.quant.QuantScheme;
 import org.inlier.api.quant.Range;
@@ -23,6 +24,7 @@ import org.inlier.api.suppression.OutlierSuppression;
 import org.inlier.api.suppression.RewriteContext;
 import org.inlier.runtime.config.PluginRef;
 import org.inlier.runtime.config.StageConfig;
+import org.inlier.runtime.model.QatSites;
 import org.inlier.runtime.model.SiteRecorder;
 import org.inlier.runtime.quant.QuantizationPlan;
 import org.inlier.runtime.store.AtomicFiles;
@@ -33,7 +35,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Runs calibration batches from the training split through the floating-point model with a
  * range observer at every activation site the quantization plan selects, and saves the ranges
- * to {@code calibration.json}.
+ * to {@code calibration.json}. Sites whose clipping bounds were learned in quantization-aware
+ * training keep those bounds; range-choosing methods (Token-Wise Clipping) have the last word.
  */
 public final class CalibrateStage implements Stage {
 
@@ -56,7 +59,9 @@ public final class CalibrateStage implements Stage {
     public List<OptionSpec> options() {
         return List.of(
                 OptionSpec.integer("batches", 16, 1, 100_000, "calibration batches"),
-                OptionSpec.integer("batch", 16, 1, 4096, "windows per calibration batch"));
+                OptionSpec.integer("batch", 16, 1, 4096, "windows per calibration batch"),
+                OptionSpec.bool("learned_ranges", true, "sites trained with learned clipping (train.qat) keep their learned bounds"
+                        + " instead of the estimator's range, unless a rewrite changed the model"));
     }
 
     @Override
@@ -64,8 +69,8 @@ public final class CalibrateStage implements Stage {
         return Map.of("estimator", new PluginSlot(PluginKind.RANGE_ESTIMATOR, "min-max"));
     }
 
-    /** Applies the pipeline's exact model rewrites (e.g. Gamma Migration) and keeps the rewritten weights. */
-    private static void rewrite(RunContext run, ModelGraph model, RewriteContext statistics) {
+    /** Applies the pipeline's exact model rewrites (e.g. Gamma Migration) and keeps the rewritten weights; whether any changed the model. */
+    private static boolean rewrite(RunContext run, ModelGraph model, RewriteContext statistics) {
         boolean changed = false;
         for (PluginRef ref : run.config().suppression()) {
             OutlierSuppression method = run.registry().require(PluginKind.OUTLIER_SUPPRESSION, ref.id(), OutlierSuppression.class);
@@ -79,6 +84,23 @@ public final class CalibrateStage implements Stage {
         if (changed) {
             run.keepWeights(model);
         }
+        return changed;
+    }
+
+    /**
+     * The clipping bounds quantization-aware training learned, by site, for the per-tensor sites of
+     * this calibration; the paper's recipe quantizes the trained model's layer inputs with them.
+     */
+    private static Map<String, Range> learnedRanges(Map<String, INDArray> weights, Map<String, QuantizationSite> sites, QuantizationPlan plan) {
+        Map<String, Range> learned = new LinkedHashMap<>();
+        for (QuantizationSite site : sites.values()) {
+            INDArray low = weights.get(QatSites.lowBound(site.name()));
+            INDArray high = weights.get(QatSites.highBound(site.name()));
+            if (low != null && high != null && plan.schemeFor(site).granularity() == Granularity.TENSOR) {
+                learned.put(site.name(), Range.of(low.getDouble(0), high.getDouble(0)));
+            }
+        }
+        return learned;
     }
 
     /** The ranges chosen by the pipeline's range-choosing methods (e.g. Token-Wise Clipping), by site. */
@@ -107,7 +129,8 @@ public final class CalibrateStage implements Stage {
 
         SiteRecorder recorder = new SiteRecorder(SiteInstrumentation.NONE);
         ModelGraph model = run.buildModel(recorder, false);
-        rewrite(run, model, new ChannelStatistics(model, recorder, calibration));
+        Map<String, INDArray> trained = run.weights();
+        boolean rewritten = rewrite(run, model, new ChannelStatistics(model, recorder, calibration));
         plan = plan.bind(recorder.sites().keySet());
         plan.placement().unmatched().forEach(run::warn);
         Map<String, QuantizationSite> sites = new LinkedHashMap<>();
@@ -145,6 +168,8 @@ public final class CalibrateStage implements Stage {
 
         Map<String, Range> ranges = new LinkedHashMap<>();
         observers.forEach((site, observer) -> ranges.put(site, observer.range()));
+        Map<String, Range> learned = config.options().getBoolean("learned_ranges") && !rewritten ? learnedRanges(trained, sites, plan) : Map.of();
+        ranges.putAll(learned);
         CalibrationData data = kept == null ? null : new CalibrationData(run, plan, sites, ranges, model, variables, kept.feeds, kept.floatOutputs);
         if (data != null) {
             ranges.putAll(chooseRanges(run, data));
@@ -160,6 +185,7 @@ public final class CalibrateStage implements Stage {
             entry.put("max", e.getValue().max());
             entry.put("scale", params.scale());
             entry.put("zero_point", params.zeroPoint());
+            entry.put("source", learned.containsKey(e.getKey()) ? "qat" : estimatorRef.id());
             file.put(e.getKey(), entry);
         }
         if (data != null && !data.records().isEmpty()) {
@@ -171,6 +197,7 @@ public final class CalibrateStage implements Stage {
         summary.put("estimator", estimatorRef.id());
         summary.put("batches", batches);
         summary.put("sites", ranges.size());
+        summary.put("learned_ranges", learned.size());
         summary.put("scheme", plan.activations().bits() + "-bit " + (plan.activations().symmetric() ? "symmetric" : "asymmetric")
                 + " per " + plan.activations().granularity().name().toLowerCase());
         summary.put("sites_by_precision", plan.placement().summary());
