@@ -78,7 +78,7 @@ final class SweepCommand implements Callable<Integer> {
         if (dir == null) {
             dir = store.create(store.newRunId(plan.name() + "-sweep"));
         }
-        Cli.out().println("Sweep " + dir.getFileName() + ": " + plan.points().size() + " points, " + plan.trainings().size() + " trainings");
+        Cli.out().println("Sweep " + dir.getFileName() + ": " + plan.points().size() + " points, " + plan.trainingCount() + " trainings");
         ProgressPrinter printer = new ProgressPrinter(Cli.out());
         Sweep.Outcome outcome = new Sweep(registry, stages, runtime.cache).run(plan, dir, point -> events(point, printer));
         Cli.out().println();
@@ -101,12 +101,13 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private static void printPlan(SweepPlan plan) {
-        Cli.out().println("Sweep of pipeline '" + plan.name() + "': " + plan.points().size() + " points, " + plan.trainings().size()
+        Cli.out().println("Sweep of pipeline '" + plan.name() + "': " + plan.points().size() + " points, " + plan.trainingCount()
                 + " trainings");
         for (List<SweepPoint> training : plan.trainings()) {
             for (SweepPoint point : training) {
                 Cli.out().println("  " + point.id() + "  " + point.describe() + "  "
-                        + (point == training.get(0) ? "trains" : "reuses the training of " + training.get(0).id()));
+                        + (point.config().stage("train").isEmpty() ? "no training"
+                        : point == training.get(0) ? "trains" : "reuses the training of " + training.get(0).id()));
             }
         }
     }

@@ -132,6 +132,11 @@ public final class SweepPlan {
         return SharedTraining.groups(points);
     }
 
+    /** How many trainings the sweep runs: groups of points whose pipeline has a train stage. */
+    public long trainingCount() {
+        return trainings().stream().filter(group -> SharedTraining.key(group.get(0).config()) != null).count();
+    }
+
     /** The pipeline's name. */
     public String name() {
         return points.get(0).config().name();

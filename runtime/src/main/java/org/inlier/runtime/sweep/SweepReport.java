@@ -206,7 +206,7 @@ final class SweepReport {
     }
 
     private String intro() {
-        long trainings = plan.trainings().size();
+        long trainings = plan.trainingCount();
         String axes = plan.axes().stream().map(SweepAxis::key).collect(Collectors.joining(" × "));
         return "Pipeline `" + plan.name() + "`: " + plan.points().size() + " points over " + axes + ", " + trainings
                 + (trainings == 1 ? " training" : " trainings") + " (points with identical training share one); " + finished.size()

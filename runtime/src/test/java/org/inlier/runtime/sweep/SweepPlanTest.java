@@ -144,6 +144,16 @@ class SweepPlanTest {
         assertThat(SharedTraining.groups(plan.points())).extracting(g -> g.stream().map(SweepPoint::id).toList()).containsExactly(
                 List.of("p01-vanilla-8", "p02-vanilla-6", "p03-vanilla-4"),
                 List.of("p04-clipped-softmax-8", "p05-clipped-softmax-6", "p06-clipped-softmax-4"));
+        assertThat(plan.trainingCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aPipelineWithoutATrainStageCountsNoTraining() {
+        String untrained = PIPELINE.replace("  - train: { steps: 5 }\n", "") + "sweep: { quantize.activations.bits: [8, 6] }";
+        SweepPlan plan = SweepPlan.of(PipelineLoader.parse(untrained, "s.yaml", "s.yaml"), "s.yaml", "s", PLUGINS, StageCatalog.builtIn());
+
+        assertThat(plan.points()).hasSize(2);
+        assertThat(plan.trainingCount()).isZero();
     }
 
     @Test
