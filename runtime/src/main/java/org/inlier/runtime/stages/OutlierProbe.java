@@ -10,6 +10,7 @@ import org.inlier.api.model.ModelGraph;
 import org.inlier.api.site.QuantizationSite;
 import org.inlier.runtime.metrics.OutlierMetrics;
 import org.inlier.runtime.model.SiteRecorder;
+import org.inlier.runtime.report.Sections;
 import org.inlier.runtime.train.TokenWindows;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,7 +56,7 @@ final class OutlierProbe {
         row.put("step", step);
         row.put("max_inf_norm", maxInfNorm);
         row.put("avg_kurtosis", fetch.isEmpty() ? Double.NaN : kurtosisSum / fetch.size());
-        run.report().row("outliers during training", row);
+        run.report().row(Sections.OUTLIERS_DURING_TRAINING, row);
         Map<String, Object> event = new LinkedHashMap<>(row);
         event.put("stage", "train");
         run.events().emit("metrics", event);

@@ -24,6 +24,7 @@ import org.inlier.runtime.model.Checkpoint;
 import org.inlier.runtime.model.QatSites;
 import org.inlier.runtime.model.SiteRecorder;
 import org.inlier.runtime.quant.QuantizationPlan;
+import org.inlier.runtime.report.Sections;
 import org.inlier.runtime.train.AdamW;
 import org.inlier.runtime.train.ParameterBuffer;
 import org.inlier.runtime.train.LearningRateSchedule;
@@ -43,6 +44,12 @@ public final class TrainStage implements Stage {
 
     /** The last checkpoint of a run; a new one replaces it atomically. */
     public static final String CHECKPOINT = "checkpoints/last.zip";
+
+    /** The report sections training writes, saved with each checkpoint. */
+    public static final List<String> TRAINING_SECTIONS = List.of(Sections.TRAINING_CURVE, Sections.OUTLIERS_DURING_TRAINING);
+
+    /** The checkpoint state's key of the training sections' rows. */
+    private static final String REPORT_ROWS = "report_rows";
 
     @Override
     public String name() {
@@ -134,10 +141,6 @@ public final class TrainStage implements Stage {
             params.store();
 
             int done = step + 1;
-            if (done % o.getInt("checkpoint_every") == 0 || done == steps) {
-                save(checkpointFile, done, loss, params, optimiser);
-                lastGood = done;
-            }
             if (done % o.getInt("log_every") == 0 || done == steps) {
                 double seconds = (System.nanoTime() - began) / 1e9;
                 double tokensPerSecond = tokensPerStep * (done - start) / seconds;
@@ -154,11 +157,16 @@ public final class TrainStage implements Stage {
                 progress.put("tokens_per_s", tokensPerSecond);
                 progress.put("eta_s", (steps - done) * seconds / (done - start));
                 run.events().emit("progress", progress);
-                run.report().row("training curve", Map.of("step", done, "loss", loss, "lr", lr));
+                run.report().row(Sections.TRAINING_CURVE, Map.of("step", done, "loss", loss, "lr", lr));
             }
             int metricsEvery = o.getInt("metrics_every");
             if (metricsEvery > 0 && (done % metricsEvery == 0 || done == steps)) {
                 probe.measure(model, done);
+            }
+            // Last, so the checkpoint holds this step's report rows too.
+            if (done % o.getInt("checkpoint_every") == 0 || done == steps) {
+                save(run, checkpointFile, done, loss, params, optimiser);
+                lastGood = done;
             }
         }
         run.keepWeights(model);
@@ -238,6 +246,7 @@ public final class TrainStage implements Stage {
         return decayed;
     }
 
+    @SuppressWarnings("unchecked")
     private static int resume(RunContext run, Path file, ParameterBuffer params, AdamW optimiser) {
         if (!Files.exists(file)) {
             return 0;
@@ -255,6 +264,8 @@ public final class TrainStage implements Stage {
         restoreMoments(params.viewsOf(optimiser.firstMoment()), checkpoint.arrays().getOrDefault("adam.m", Map.of()));
         restoreMoments(params.viewsOf(optimiser.secondMoment()), checkpoint.arrays().getOrDefault("adam.v", Map.of()));
         optimiser.restore(step);
+        Object rows = checkpoint.state().getOrDefault(REPORT_ROWS, Map.of());
+        ((Map<String, List<Map<String, Object>>>) rows).forEach((section, sectionRows) -> sectionRows.forEach(row -> run.report().row(section, row)));
         run.events().log("train: resumed from " + file + " at step " + step);
         return step;
     }
@@ -269,8 +280,17 @@ public final class TrainStage implements Stage {
         });
     }
 
-    private static void save(Path file, int step, double loss, ParameterBuffer params, AdamW optimiser) {
-        new Checkpoint(Map.of("step", step, "loss", loss), Map.of("params", params.parameters(),
+    /**
+     * Saves the step's state; the report rows training wrote so far travel with it, so a resumed
+     * run's report still shows the curve and the outliers from before the checkpoint.
+     */
+    private static void save(RunContext run, Path file, int step, double loss, ParameterBuffer params, AdamW optimiser) {
+        Map<String, Object> sections = run.report().sections();
+        Map<String, Object> rows = new LinkedHashMap<>();
+        for (String section : TRAINING_SECTIONS) {
+            rows.put(section, sections.getOrDefault(section, List.of()));
+        }
+        new Checkpoint(Map.of("step", step, "loss", loss, REPORT_ROWS, rows), Map.of("params", params.parameters(),
                 "adam.m", params.viewsOf(optimiser.firstMoment()), "adam.v", params.viewsOf(optimiser.secondMoment()))).save(file);
     }
 }

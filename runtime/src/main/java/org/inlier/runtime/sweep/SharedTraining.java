@@ -9,7 +9,6 @@ import java.util.Map;
 import org.inlier.runtime.config.PipelineConfig;
 import org.inlier.runtime.config.StageConfig;
 import org.inlier.runtime.report.Sections;
-import org.inlier.runtime.report.StoredReport;
 import org.inlier.runtime.stages.RunContext;
 import org.inlier.runtime.stages.TrainStage;
 import org.inlier.runtime.store.AtomicFiles;
@@ -23,9 +22,6 @@ import org.inlier.runtime.store.AtomicFiles;
  * folder; the train stage resumes from it at its last step, so it does no work.
  */
 final class SharedTraining {
-
-    /** The report sections only training writes; a reusing point shows the trainer's. */
-    private static final List<String> TRAINING_SECTIONS = List.of(Sections.TRAINING_CURVE, Sections.OUTLIERS_DURING_TRAINING);
 
     private SharedTraining() {
     }
@@ -60,8 +56,8 @@ final class SharedTraining {
 
     /**
      * Prepares a point's run to reuse the training of another point of the sweep: copies the
-     * trainer's checkpoint into the run's folder, and the trainer's training sections into the
-     * run's report, which also records where the training came from.
+     * trainer's checkpoint into the run's folder (its train stage resumes from it, bringing the
+     * trainer's training curve and outliers into the report) and records where it came from.
      *
      * @param trainerDir the folder of the point that trained
      * @param run        the reusing point's run, before it starts
@@ -72,10 +68,6 @@ final class SharedTraining {
             throw new IllegalStateException("point " + trainerDir.getFileName() + " finished without a checkpoint at " + checkpoint);
         }
         AtomicFiles.write(run.dir().resolve(TrainStage.CHECKPOINT), out -> Files.copy(checkpoint, out));
-        Sections trained = StoredReport.read(trainerDir).sections();
-        for (String section : TRAINING_SECTIONS) {
-            trained.rows(section).forEach(row -> run.report().row(section, row));
-        }
         run.report().values(Sections.SHARED_TRAINING, Map.of("trained_in", trainerDir.getFileName().toString(),
                 "checkpoint", trainerDir.getFileName() + "/" + TrainStage.CHECKPOINT));
         run.events().log("train: reusing the checkpoint trained by point " + trainerDir.getFileName());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.inlier.runtime.config.PipelineConfig;
@@ -12,6 +13,7 @@ import org.inlier.runtime.config.PipelineValidator;
 import org.inlier.runtime.model.Checkpoint;
 import org.inlier.runtime.plugins.PluginDiscovery;
 import org.inlier.runtime.plugins.PluginRegistry;
+import org.inlier.runtime.report.Sections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,21 +34,35 @@ class TrainResumeTest {
     @Test
     void aCancelledAndResumedRunEndsWhereAnUninterruptedRunEnds() throws Exception {
         PipelineConfig config = config(corpus());
-        Map<String, Map<String, INDArray>> straight = train(config, dir.resolve("straight"), Integer.MAX_VALUE);
+        RunContext straightRun = train(config, dir.resolve("straight"), Integer.MAX_VALUE);
+        Map<String, Map<String, INDArray>> straight = checkpoint(straightRun);
 
         Path broken = dir.resolve("broken");
-        Map<String, Map<String, INDArray>> cancelled = train(config, broken, CANCEL_AFTER);
+        Map<String, Map<String, INDArray>> cancelled = checkpoint(train(config, broken, CANCEL_AFTER));
         assertThat(((Number) Checkpoint.load(broken.resolve(TrainStage.CHECKPOINT)).state().get("step")).intValue()).isEqualTo(CANCEL_AFTER);
         assertThat(maxDifference(cancelled.get("params"), straight.get("params"))).isGreaterThan(0); // it really stopped early
-        Map<String, Map<String, INDArray>> resumed = train(config, broken, Integer.MAX_VALUE);
+        RunContext resumedRun = train(config, broken, Integer.MAX_VALUE);
+        Map<String, Map<String, INDArray>> resumed = checkpoint(resumedRun);
 
         for (String part : new String[] {"params", "adam.m", "adam.v"}) {
             assertThat(maxDifference(resumed.get(part), straight.get(part))).as(part).isLessThan(1e-6);
         }
+        // The resumed run's report has the rows written before the checkpoint too: the same steps as the uninterrupted run's.
+        for (String section : TrainStage.TRAINING_SECTIONS) {
+            assertThat(steps(resumedRun, section)).as(section).isEqualTo(steps(straightRun, section)).isNotEmpty();
+        }
     }
 
-    /** Trains in {@code runDir}, cancelling once progress reports step {@code cancelAfter}; returns the last checkpoint. */
-    private Map<String, Map<String, INDArray>> train(PipelineConfig config, Path runDir, int cancelAfter) throws Exception {
+    private static List<Object> steps(RunContext run, String section) {
+        return new Sections(run.report().sections()).rows(section).stream().map(row -> row.get("step")).toList();
+    }
+
+    private static Map<String, Map<String, INDArray>> checkpoint(RunContext run) {
+        return Checkpoint.load(run.dir().resolve(TrainStage.CHECKPOINT)).arrays();
+    }
+
+    /** Trains in {@code runDir}, cancelling once progress reports step {@code cancelAfter}. */
+    private RunContext train(PipelineConfig config, Path runDir, int cancelAfter) throws Exception {
         Files.createDirectories(runDir);
         RunContext[] run = new RunContext[1];
         RunEvents events = (type, data) -> {
@@ -56,7 +72,7 @@ class TrainResumeTest {
         };
         run[0] = new RunContext("resume-test", runDir, dir.resolve("cache"), config, PLUGINS, events);
         new PipelineRunner(StageCatalog.builtIn()).run(run[0]);
-        return Checkpoint.load(runDir.resolve(TrainStage.CHECKPOINT)).arrays();
+        return run[0];
     }
 
     private static double maxDifference(Map<String, INDArray> a, Map<String, INDArray> b) {
@@ -72,7 +88,7 @@ class TrainResumeTest {
                 data: { set: text-file, path: "%s" }
                 backend: { id: nd4j-cpu, threads: 1 }
                 stages:
-                  - train: { steps: %d, batch: 4, lr: 1.0e-2, warmup: 1, checkpoint_every: 2, log_every: 1, metrics_every: 0 }
+                  - train: { steps: %d, batch: 4, lr: 1.0e-2, warmup: 1, checkpoint_every: 2, log_every: 1, metrics_every: 2 }
                 """.formatted(corpus.toAbsolutePath(), STEPS);
         return PipelineValidator.validate(PipelineLoader.parse(text, "resume.yaml", "resume.yaml"), "resume.yaml", "resume",
                 PLUGINS, StageCatalog.builtIn());
