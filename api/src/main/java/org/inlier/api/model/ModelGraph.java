@@ -21,6 +21,12 @@ public record ModelGraph(SameDiff sd, List<String> placeholders, String loss, St
      */
     public static final String ACCURACY = "accuracy";
 
+    /**
+     * The name of the feed a family that pads its windows marks real tokens with: {@code (B, T)},
+     * 1 for a token, 0 for padding. Pooling and losses over tokens leave padding out by it.
+     */
+    public static final String PADDING_MASK = "attention_mask";
+
     public ModelGraph {
         Objects.requireNonNull(sd, "sd");
         placeholders = List.copyOf(placeholders);

@@ -47,7 +47,6 @@ public final class EvaluateStage implements Stage {
     static final Set<SiteKind> HEADLINE_SITES = EnumSet.of(SiteKind.FFN_OUTPUT, SiteKind.LAYERNORM_OUTPUT);
 
     /** The placeholder that marks padding, in families that pad (1 = token, 0 = padding). */
-    private static final String PADDING_MASK = "attention_mask";
 
     /** Bins of the activation histogram of the worst site. */
     private static final int HISTOGRAM_BINS = 64;
@@ -153,7 +152,7 @@ public final class EvaluateStage implements Stage {
             INDArray qOut = qValues.get(quantized.output());
             outputSqnr.add(fpOut, qOut);
             if (fpOut.rank() == 3) { // per-token states; a classifier's (B, classes) logits have no tokens to pool
-                cosine.add(fpOut, qOut, feeds.get(PADDING_MASK));
+                cosine.add(fpOut, qOut, feeds.get(ModelGraph.PADDING_MASK));
             }
         }
         reportGrid(run, plan);

@@ -59,7 +59,6 @@ final class LabelledProbe {
                     "L2 penalty of the probe's logistic regression; default: the best of " + LinearProbe.L2_GRID + " on the valid sentences"));
 
     /** The padding mask placeholder of encoder families (1 = token, 0 = padding). */
-    private static final String PADDING_MASK = "attention_mask";
     private static final String CACHE = "probe-embeddings";
     /** Sentences are embedded in batches of about this many tokens (fewer, larger forward passes than evaluation batches). */
     private static final int TOKENS_PER_BATCH = 2048;
@@ -110,7 +109,7 @@ final class LabelledProbe {
      */
     static Optional<LabelledProbe> of(RunContext run, Options options, ModelGraph model) {
         if (!(run.corpus() instanceof LabelledCorpus labelled) || labelled.blockLength() == 0 || options.getInt("probe.train") == 0
-                || !model.placeholders().contains(PADDING_MASK)
+                || !model.placeholders().contains(ModelGraph.PADDING_MASK)
                 || model.sd().getVariable(model.loss()).getVariableType() != VariableType.CONSTANT) {
             return Optional.empty();
         }
@@ -229,7 +228,7 @@ final class LabelledProbe {
             int[][] chunk = Arrays.copyOfRange(windows, first, Math.min(windows.length, first + batch));
             Map<String, INDArray> feeds = run.family().batch(chunk, modelOptions, vocab, false, new Random(first));
             INDArray hidden = model.sd().output(feeds, model.output()).get(model.output());
-            double[][] pooled = MeanPooling.normalize(MeanPooling.pool(hidden, feeds.get(PADDING_MASK)));
+            double[][] pooled = MeanPooling.normalize(MeanPooling.pool(hidden, feeds.get(ModelGraph.PADDING_MASK)));
             System.arraycopy(pooled, 0, embeddings, first, pooled.length);
         }
         return embeddings;

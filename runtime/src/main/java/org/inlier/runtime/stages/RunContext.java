@@ -17,6 +17,7 @@ import org.inlier.api.model.ModelFamily;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.ModelSpec;
 import org.inlier.api.model.NormLink;
+import org.inlier.api.plugin.Options;
 import org.inlier.api.plugin.PluginKind;
 import org.inlier.api.quant.QuantParams;
 import org.inlier.api.quant.Range;
@@ -140,9 +141,20 @@ public final class RunContext {
      * @param training whether to build the training graph (dropout on)
      */
     public ModelGraph buildModel(SiteRecorder sites, boolean training) {
-        AttentionVariant attention = registry.require(PluginKind.ATTENTION_VARIANT, config.attention().id(), AttentionVariant.class);
+        return buildModel(sites, training, config.attention().id(), config.attention().options());
+    }
+
+    /**
+     * Builds the pipeline's model with another attention variant than the pipeline's, loaded with
+     * the current weights: a distillation teacher keeps the attention the weights were trained with.
+     *
+     * @param attentionId      the variant's plugin id
+     * @param attentionOptions its options, defaults included
+     */
+    public ModelGraph buildModel(SiteRecorder sites, boolean training, String attentionId, Options attentionOptions) {
+        AttentionVariant attention = registry.require(PluginKind.ATTENTION_VARIANT, attentionId, AttentionVariant.class);
         ModelGraph model = family().build(new ModelSpec(config.model().options(), corpus().tokenizer().vocabSize(), attention,
-                config.attention().options(), sites, config.seed(), training));
+                attentionOptions, sites, config.seed(), training));
         if (weights != null) {
             List<String> fresh = new ArrayList<>();
             for (SDVariable v : model.sd().variables()) {

@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.inlier.api.attention.AttentionVariant;
 import org.inlier.api.data.Split;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.NormLink;
 import org.inlier.api.plugin.OptionSpec;
 import org.inlier.api.plugin.Options;
+import org.inlier.api.plugin.PluginKind;
 import org.inlier.api.quant.Granularity;
 import org.inlier.api.quant.QuantScheme;
 import org.inlier.api.quant.Range;
@@ -37,8 +39,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Trains the model from scratch (or resumes from the run's last checkpoint): AdamW, warmup and
- * decay, gradient clipping by global norm, checkpoints every N steps, and a stop with the last
- * good checkpoint kept if the loss becomes NaN or infinite.
+ * decay, gradient clipping by global norm, gradient accumulation over micro-batches, checkpoints
+ * every N steps, and a stop with the last good checkpoint kept if the loss becomes NaN or infinite.
+ *
+ * <p>The objective is the model's own task loss, or, to retrofit a pretrained model with another
+ * attention variant, QAT or regularisers, {@link Distillation} from the model as it was before the
+ * stage (the teacher, with softmax attention) on unlabelled text.
  */
 public final class TrainStage implements Stage {
 
@@ -47,6 +53,14 @@ public final class TrainStage implements Stage {
 
     /** The report sections training writes, saved with each checkpoint. */
     public static final List<String> TRAINING_SECTIONS = List.of(Sections.TRAINING_CURVE, Sections.OUTLIERS_DURING_TRAINING);
+
+    /** The objective of training a model on its own task. */
+    static final String TASK = "task";
+    /** The objective of retrofitting: learn the outputs of the model before the stage. */
+    static final String DISTILL = "distill";
+
+    /** The attention of a distillation teacher: the one pretrained weights were trained with. */
+    private static final String TEACHER_ATTENTION = "vanilla";
 
     /** The checkpoint state's key of the training sections' rows. */
     private static final String REPORT_ROWS = "report_rows";
@@ -65,7 +79,13 @@ public final class TrainStage implements Stage {
     public List<OptionSpec> options() {
         return List.of(
                 OptionSpec.integer("steps", 1000, 1, 10_000_000, "optimiser steps"),
-                OptionSpec.integer("batch", 16, 1, 4096, "windows per step"),
+                OptionSpec.integer("batch", 16, 1, 4096, "windows per micro-batch"),
+                OptionSpec.integer("accumulate", 1, 1, 4096, "micro-batches whose gradients are summed into one step (effective batch = batch x accumulate)"),
+                OptionSpec.choice("objective", TASK, List.of(TASK, DISTILL),
+                        "task: the model's own loss (next-token, masked-token, classification); distill: match the outputs of the"
+                                + " model as it was before this stage, with softmax attention (retrofitting a pretrained model)"),
+                OptionSpec.choice("distill.target", "hidden", List.of("hidden", "pooled"),
+                        "what distillation matches: every real token's last hidden state, or each sequence's mean-pooled one"),
                 OptionSpec.number("lr", 1e-3, 0, 10, "peak learning rate"),
                 OptionSpec.integer("warmup", 100, 0, 10_000_000, "linear warmup steps"),
                 OptionSpec.choice("schedule", "cosine", List.of("cosine", "linear", "constant"), "decay after warmup"),
@@ -102,7 +122,19 @@ public final class TrainStage implements Stage {
         TokenWindows windows = TokenWindows.of(run.corpus(), Split.TRAIN, seq + 1);
         SiteRecorder sites = new SiteRecorder(instrumentation(run, o, windows, batch));
         ModelGraph model = run.buildModel(sites, true);
-        String objective = TrainingObjective.build(run, model, sites);
+        Distillation distillation = null;
+        String taskLoss = model.loss();
+        if (o.getString("objective").equals(DISTILL)) {
+            ModelGraph teacher = run.buildModel(new SiteRecorder(SiteInstrumentation.NONE), false, TEACHER_ATTENTION,
+                    Options.withDefaults(run.registry().require(PluginKind.ATTENTION_VARIANT, TEACHER_ATTENTION, AttentionVariant.class).options(),
+                            Map.of()));
+            distillation = Distillation.attach(model, teacher, Distillation.Target.of(o.getString("distill.target")));
+            taskLoss = Distillation.LOSS;
+        } else if (model.sd().getVariable(model.loss()).isConstant()) {
+            throw new IllegalArgumentException("model " + run.config().model().id() + " has no training loss of its own (a pretrained encoder"
+                    + " without its head); retrofit it with train: { objective: distill }");
+        }
+        String objective = TrainingObjective.build(run, model, sites, taskLoss);
         OutlierProbe probe = new OutlierProbe(run, sites, seq);
 
         ParameterBuffer params = new ParameterBuffer(trainableArrays(model));
@@ -113,7 +145,8 @@ public final class TrainStage implements Stage {
         Path checkpointFile = run.dir().resolve(CHECKPOINT);
         int start = resume(run, checkpointFile, params, optimiser);
 
-        long tokensPerStep = (long) batch * seq;
+        int accumulate = o.getInt("accumulate");
+        long tokensPerStep = (long) batch * seq * accumulate;
         long began = System.nanoTime();
         double loss = Double.NaN;
         int lastGood = start;
@@ -122,13 +155,30 @@ public final class TrainStage implements Stage {
                 run.events().log("train: cancelled at step " + step + "; last checkpoint at step " + lastGood);
                 return;
             }
-            // A fresh Random per step makes the batch order reproducible across resumes.
-            Map<String, INDArray> feeds = run.family().batch(windows.random(batch, new Random(run.config().seed() * 1_000_003L + step)),
-                    run.config().model().options(), run.corpus().tokenizer().vocabSize(), true, new Random(step));
-            OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(model.loss(), objective), params.parameters().keySet());
-            loss = result.getOutputs().get(model.loss()).getDouble(0);
-            double objectiveValue = result.getOutputs().get(objective).getDouble(0);
-            params.loadGradients(result.getGradients());
+            double lossSum = 0;
+            double objectiveSum = 0;
+            for (int micro = 0; micro < accumulate; micro++) {
+                // A fresh Random per micro-batch makes the batch order reproducible across resumes.
+                long draw = (long) step * accumulate + micro;
+                Map<String, INDArray> feeds = run.family().batch(windows.random(batch, new Random(run.config().seed() * 1_000_003L + draw)),
+                        run.config().model().options(), run.corpus().tokenizer().vocabSize(), true, new Random(draw));
+                if (distillation != null) {
+                    feeds = distillation.feeds(feeds);
+                }
+                OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(taskLoss, objective), params.parameters().keySet());
+                lossSum += result.getOutputs().get(taskLoss).getDouble(0);
+                objectiveSum += result.getOutputs().get(objective).getDouble(0);
+                if (micro == 0) {
+                    params.loadGradients(result.getGradients());
+                } else {
+                    params.addGradients(result.getGradients());
+                }
+            }
+            if (accumulate > 1) {
+                params.gradients().divi(accumulate);
+            }
+            loss = lossSum / accumulate;
+            double objectiveValue = objectiveSum / accumulate;
             double norm = params.clipGradients(o.getDouble("grad_clip"));
             // A NaN can reach the gradients before the loss; either way the update must not happen.
             if (!Double.isFinite(loss) || !Double.isFinite(objectiveValue) || !Double.isFinite(norm)) {
@@ -149,7 +199,7 @@ public final class TrainStage implements Stage {
                 progress.put("step", done);
                 progress.put("steps", steps);
                 progress.put("loss", loss);
-                if (!objective.equals(model.loss())) {
+                if (!objective.equals(taskLoss)) {
                     progress.put("objective", objectiveValue);
                 }
                 progress.put("lr", lr);

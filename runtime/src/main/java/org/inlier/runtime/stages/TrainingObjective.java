@@ -10,7 +10,7 @@ import org.inlier.runtime.config.PluginRef;
 import org.inlier.runtime.model.SiteRecorder;
 import org.nd4j.autodiff.samediff.SDVariable;
 
-/** What training minimises: the model's loss plus the loss terms of the pipeline's outlier-suppression methods. */
+/** What training minimises: the task's loss plus the loss terms of the pipeline's outlier-suppression methods. */
 final class TrainingObjective {
 
     /** The name of the summed objective when any method adds a term. */
@@ -22,9 +22,10 @@ final class TrainingObjective {
     /**
      * Adds every suppression method's loss term to the graph.
      *
-     * @return the name of the variable to minimise: the model's loss if no method adds a term
+     * @param taskLoss the scalar the task minimises: the model's own loss, or a distillation loss
+     * @return the name of the variable to minimise: the task's loss if no method adds a term
      */
-    static String build(RunContext run, ModelGraph model, SiteRecorder sites) {
+    static String build(RunContext run, ModelGraph model, SiteRecorder sites, String taskLoss) {
         Map<QuantizationSite, SDVariable> siteVariables = sites.sites();
         SDVariable objective = null;
         for (PluginRef ref : run.config().suppression()) {
@@ -32,11 +33,12 @@ final class TrainingObjective {
             Optional<SDVariable> term = method.lossTerm(siteVariables, ref.options());
             if (term.isPresent()) {
                 run.events().log("train: loss term of " + ref.id() + " added");
-                objective = (objective == null ? model.sd().getVariable(model.loss()) : objective).add(term.get());
+                objective = (objective == null ? model.sd().getVariable(taskLoss) : objective).add(term.get());
             }
         }
         if (objective == null) {
-            return model.loss();
+            model.sd().setLossVariables(taskLoss);
+            return taskLoss;
         }
         objective.rename(OBJECTIVE);
         model.sd().setLossVariables(OBJECTIVE);

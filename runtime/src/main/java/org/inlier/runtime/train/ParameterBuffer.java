@@ -79,6 +79,16 @@ public final class ParameterBuffer {
         });
     }
 
+    /** Adds gradients by name to the flat gradients (gradient accumulation over micro-batches). */
+    public void addGradients(Map<String, INDArray> byName) {
+        gradientViews.forEach((name, view) -> {
+            INDArray g = byName.get(name);
+            if (g != null) {
+                view.addi(g);
+            }
+        });
+    }
+
     /**
      * Scales the flat gradients so their global L2 norm is at most {@code max} (0 = no clipping).
      *

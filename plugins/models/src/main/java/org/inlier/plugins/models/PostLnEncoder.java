@@ -2,6 +2,7 @@ package org.inlier.plugins.models;
 
 import java.util.Arrays;
 import java.util.List;
+import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.ModelSpec;
 import org.inlier.api.model.NormLink;
 import org.inlier.api.site.SiteKind;
@@ -36,7 +37,7 @@ public final class PostLnEncoder {
     /** Placeholder of the token ids, {@code (B, T)} integers. */
     public static final String TOKENS = "tokens";
     /** Placeholder of the padding mask, {@code (B, T)}: 1 = token, 0 = padding. */
-    public static final String ATTENTION_MASK = "attention_mask";
+    public static final String ATTENTION_MASK = ModelGraph.PADDING_MASK;
 
     private final TransformerShape shape;
     private final TransformerLayers blocks;
