@@ -160,14 +160,12 @@ final class BertCheckpoint {
 
     /**
      * Sets every trainable variable of an encoder graph built with {@link #shape(int)} from the
-     * checkpoint.
+     * checkpoint. Variables BERT does not have (an attention variant's own, such as the gates of
+     * gated attention) keep their initial values, so a pretrained model can be retrofitted.
      *
-     * @throws IllegalArgumentException naming the ONNX tensor whose shape does not fit its variable,
-     *                                  or the variables the checkpoint has no values for (e.g. those
-     *                                  of a gated attention variant)
+     * @throws IllegalArgumentException naming the ONNX tensor whose shape does not fit its variable
      */
     void load(SameDiff sd, int seq) {
-        List<String> unmatched = new ArrayList<>();
         for (SDVariable v : sd.variables()) {
             if (v.getVariableType() != VariableType.VARIABLE) {
                 continue;
@@ -179,7 +177,6 @@ final class BertCheckpoint {
             }
             Source source = sources.get(v.name());
             if (source == null) {
-                unmatched.add(v.name());
                 continue;
             }
             if (!Arrays.equals(graph.shape(source.tensor()), target.shape())) {
@@ -188,11 +185,6 @@ final class BertCheckpoint {
                         + Arrays.toString(target.shape()));
             }
             target.assign(graph.floats(source.tensor()));
-        }
-        if (!unmatched.isEmpty()) {
-            throw new IllegalArgumentException(graph.source() + " has no weights for " + listed(unmatched)
-                    + "; these variables come from the model options (e.g. an attention variant with its own weights"
-                    + " such as gated-attention): import the checkpoint with an attention variant that adds none");
         }
     }
 

@@ -23,6 +23,7 @@ import org.inlier.api.model.NormLink;
 import org.inlier.api.plugin.Options;
 import org.inlier.api.site.QuantizationSite;
 import org.inlier.api.site.SiteInstrumentation;
+import org.inlier.plugins.attention.GatedAttention;
 import org.inlier.plugins.attention.SoftmaxAttention;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +105,40 @@ class BertOnnxTest {
             Map<String, INDArray> feeds = family.batch(windows, options, tokenizer.vocabSize(), false, new Random(0));
             assertThat(differenceFromOnnxRuntime(model, feeds, miniLmBytes(), "output_0")).isLessThan(TOLERANCE);
         }
+    }
+
+    /**
+     * Retrofitting gated attention into MiniLM: its gates are not in the checkpoint and start from
+     * their initialisation; scaled by 1/π_init (the paper's fine-tuning recipe) the model's output
+     * stays within 5% of the original's largest value, while unscaled gates halve every head.
+     */
+    @Test
+    void miniLmWithGatesScaledByPiInitStartsNextToTheOriginal() throws Exception {
+        Options options = options(Map.of("seq", 16));
+        try (WordPieceTokenizer tokenizer = family.tokenizer(options)) {
+            int[][] windows = List.of("The jury praised the administration.", "It recommended that Fulton legislators act.")
+                    .stream().map(tokenizer::window).toArray(int[][]::new);
+            Map<String, INDArray> feeds = family.batch(windows, options, tokenizer.vocabSize(), false, new Random(0));
+            ModelGraph original = family.build(spec(options, tokenizer.vocabSize(), SiteInstrumentation.NONE));
+            INDArray expected = original.sd().output(feeds, original.output()).get(original.output());
+
+            double scaled = relativeDistance(expected, gated(options, tokenizer.vocabSize(), true), feeds);
+            double unscaled = relativeDistance(expected, gated(options, tokenizer.vocabSize(), false), feeds);
+
+            assertThat(scaled).isLessThan(0.05);
+            assertThat(unscaled).isGreaterThan(4 * scaled);
+        }
+    }
+
+    private ModelGraph gated(Options options, int vocab, boolean scaleByPiInit) {
+        GatedAttention gated = new GatedAttention();
+        Options gate = Options.withDefaults(gated.options(), Map.of("pi_init", 0.5, "scale_by_pi_init", scaleByPiInit));
+        return family.build(new ModelSpec(options, vocab, gated, gate, SiteInstrumentation.NONE, 1, false));
+    }
+
+    private static double relativeDistance(INDArray expected, ModelGraph model, Map<String, INDArray> feeds) {
+        INDArray actual = model.sd().output(feeds, model.output()).get(model.output());
+        return actual.sub(expected).amaxNumber().doubleValue() / expected.amaxNumber().doubleValue();
     }
 
     @Test
