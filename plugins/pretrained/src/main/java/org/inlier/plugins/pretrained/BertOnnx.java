@@ -91,7 +91,8 @@ public final class BertOnnx implements ModelFamily {
         }
         SameDiff sd = SameDiff.create();
         PostLnEncoder encoder = new PostLnEncoder(sd, spec, shape);
-        SDVariable hidden = encoder.encode(checkpoint.vocab(), false, List.of());
+        // Training (retrofitting) looks tokens up by one-hot product: SameDiff's gather has no working gradient for the table.
+        SDVariable hidden = encoder.encode(checkpoint.vocab(), spec.training(), List.of());
         checkpoint.load(sd, seq);
         sd.constant("loss", Nd4j.scalar(0f));
         return new ModelGraph(sd, List.of(PostLnEncoder.TOKENS, PostLnEncoder.ATTENTION_MASK), "loss", hidden.name(), encoder.norms());
