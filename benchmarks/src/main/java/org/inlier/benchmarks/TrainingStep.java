@@ -9,9 +9,15 @@ import java.util.Set;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.ModelSpec;
 import org.inlier.api.plugin.Options;
+import org.inlier.api.quant.Granularity;
+import org.inlier.api.quant.Range;
+import org.inlier.api.site.QuantizationSite;
 import org.inlier.api.site.SiteInstrumentation;
 import org.inlier.plugins.attention.SoftmaxAttention;
 import org.inlier.plugins.models.DecoderClm;
+import org.inlier.plugins.quantizers.UniformAffineQuantizer;
+import org.inlier.runtime.model.QatSites;
+import org.inlier.runtime.model.SiteRecorder;
 import org.inlier.runtime.train.AdamW;
 import org.inlier.runtime.train.ParameterBuffer;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -30,6 +36,8 @@ public final class TrainingStep {
 
     /** The quickstart's peak learning rate; the value does not change the work done. */
     private static final double LR = 3e-3;
+    /** Starting QAT bounds; the value does not change the work done. */
+    private static final double QAT_START_BOUND = 4;
     /** TrainStage's default clipping threshold. */
     private static final double GRAD_CLIP = 1.0;
 
@@ -41,12 +49,21 @@ public final class TrainingStep {
     private final AdamW optimiser;
     private final Set<String> forwardOps;
 
-    /** Builds the training graph with weights drawn from {@code seed}. */
+    /** Builds the plain training graph with weights drawn from {@code seed}. */
     public TrainingStep(ModelSize size, long seed) {
+        this(size, seed, 0);
+    }
+
+    /**
+     * Builds the training graph with weights drawn from {@code seed}, under quantization-aware
+     * training at {@code qatBits} as {@code train: { qat.bits }} sets it up (linear-layer inputs
+     * between learned bounds, every weight but the head per output channel), or plain at 0.
+     */
+    public TrainingStep(ModelSize size, long seed, int qatBits) {
         this.size = size;
         this.options = Options.withDefaults(family.options(), size.options());
         this.model = family.build(new ModelSpec(options, size.vocab(), new SoftmaxAttention(), Options.empty(),
-                SiteInstrumentation.NONE, seed, true));
+                qatBits == 0 ? SiteInstrumentation.NONE : qat(qatBits, seed), seed, true));
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         Set<String> decayed = new HashSet<>();
         for (SDVariable v : model.sd().variables()) {
@@ -60,6 +77,22 @@ public final class TrainingStep {
         this.params = new ParameterBuffer(arrays);
         this.optimiser = new AdamW(0.9, 0.99, 1e-8, 0.01, params.mask(decayed));
         this.forwardOps = Set.copyOf(model.sd().getOps().keySet());
+    }
+
+    /** QAT's instrumentation of this model: every linear input starts between ±{@value #QAT_START_BOUND}. */
+    private SiteInstrumentation qat(int bits, long seed) {
+        SiteRecorder probe = new SiteRecorder(SiteInstrumentation.NONE);
+        family.build(new ModelSpec(options, size.vocab(), new SoftmaxAttention(), Options.empty(), probe, seed, true));
+        Map<String, Range> bounds = new LinkedHashMap<>();
+        Set<String> weights = new HashSet<>();
+        for (QuantizationSite site : probe.sites().keySet()) {
+            if (site.isWeight() && !site.name().startsWith("head.")) {
+                weights.add(site.name());
+            } else if (QatSites.LINEAR_INPUTS.contains(site.kind())) {
+                bounds.put(site.name(), Range.of(-QAT_START_BOUND, QAT_START_BOUND));
+            }
+        }
+        return new SiteRecorder(new QatSites(new UniformAffineQuantizer(), bits, bounds, weights, Granularity.CHANNEL));
     }
 
     /** A batch of random token windows (B windows of T + 1 tokens), fed as TrainStage feeds real text. */

@@ -16,7 +16,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * throughput measured in the same JVM, and profiles where the step's time goes by op type.
  *
  * <p>Arguments, all optional: {@code --sizes=a,b} {@code --warmup=10} {@code --steps=30}
- * {@code --profile-warmup=5} {@code --profile-steps=10} {@code --seq-b=64} {@code --threads=N}.
+ * {@code --profile-warmup=5} {@code --profile-steps=10} {@code --seq-b=64} {@code --threads=N}; {@code --qat=4}
+ * times and profiles the step under quantization-aware training at that bit width instead, and
+ * the plain step after it for the ratio.
  * Threads default to OMP_NUM_THREADS, else the available cores; libnd4j's OpenMP pool follows
  * OMP_NUM_THREADS only as set before the JVM starts, so run once per thread count with both set
  * alike ({@code benchmarks/run.sh} does):
@@ -82,8 +84,12 @@ public final class TrainingStepBenchmark {
     private void benchmark(ModelSize size, GemmBaseline.Throughput ceiling, int threads) {
         int warmup = integer("warmup", 10);
         int steps = integer("steps", 30);
-        TrainingStep training = new TrainingStep(size, 42);
+        int qatBits = integer("qat", 0);
+        TrainingStep training = new TrainingStep(size, 42, qatBits);
         StepTimes times = StepTimes.measure(training, warmup, steps, new Random(7));
+        if (qatBits > 0) {
+            qatOverhead(size, qatBits, times, warmup, steps);
+        }
         GemmBaseline.Throughput gemms = GemmBaseline.trainingStep(size, 2, 10);
 
         out.println();
@@ -125,6 +131,23 @@ public final class TrainingStepBenchmark {
                 times.step.processCpu.median() / wall, estimate ? " |" : "");
         out.println();
         profile(training, new Random(11));
+    }
+
+    /**
+     * Quantization-aware training's cost: the plain step of the same size timed right after the QAT
+     * step in the same JVM, and the ratio of the two.
+     */
+    private void qatOverhead(ModelSize size, int bits, StepTimes qat, int warmup, int steps) {
+        StepTimes plain = StepTimes.measure(new TrainingStep(size, 42), warmup, steps, new Random(7));
+        out.println();
+        out.println("### QAT overhead, " + size + ": " + bits + "-bit linear inputs with learned bounds, weights per channel");
+        out.println();
+        out.println("| step | wall median | calling-thread CPU median |");
+        out.println("|---|---:|---:|");
+        out.printf(Locale.ROOT, "| plain | %.1f ms | %.1f ms |%n", ms(plain.step.wall.median()), ms(plain.step.threadCpu.median()));
+        out.printf(Locale.ROOT, "| QAT | %.1f ms | %.1f ms |%n", ms(qat.step.wall.median()), ms(qat.step.threadCpu.median()));
+        out.printf(Locale.ROOT, "| **QAT / plain** | **%.2f×** | **%.2f×** |%n", qat.step.wall.median() / plain.step.wall.median(),
+                qat.step.threadCpu.median() / plain.step.threadCpu.median());
     }
 
     private void derived(boolean estimate, String label, double fromWall, double fromCpu) {
