@@ -21,12 +21,23 @@ public final class OutlierLocator {
     private int[] position;
 
     /**
-     * Adds a batch.
+     * Adds a batch of unpadded windows.
      *
      * @param x      activations {@code (B, T, D)}
      * @param tokens the input token of every position, {@code [B][≥ T]}
      */
     public void add(INDArray x, int[][] tokens) {
+        add(x, tokens, null);
+    }
+
+    /**
+     * Adds a batch; padding positions are not candidates (a [PAD] token is no one's outlier).
+     *
+     * @param x      activations {@code (B, T, D)}
+     * @param tokens the input token of every position, {@code [B][≥ T]}
+     * @param mask   {@code (B, T)}, 1 for a real token and 0 for padding, or {@code null} when nothing is padded
+     */
+    public void add(INDArray x, int[][] tokens, INDArray mask) {
         long t = x.size(1);
         int d = (int) x.size(2);
         // One flat copy: toDoubleMatrix() makes a native view per row, which took minutes on a 2,500-row batch.
@@ -37,7 +48,11 @@ public final class OutlierLocator {
             token = new int[d];
             position = new int[d];
         }
+        float[] real = mask == null ? null : mask.castTo(DataType.FLOAT).dup('c').data().asFloat(); // (B·T), row-major
         for (int r = 0; r < rowCount; r++) {
+            if (real != null && real[r] == 0) {
+                continue;
+            }
             for (int j = 0; j < d; j++) {
                 double a = Math.abs(values[r * d + j]);
                 if (a > maxAbs[j]) {

@@ -288,7 +288,8 @@ public final class EvaluateStage implements Stage {
             double lossSum = 0;
             for (int b = 0; b < data.count(); b++) {
                 int[][] windows = data.windows(b);
-                Map<String, INDArray> values = model.sd().output(data.feeds(windows, b), outputs);
+                Map<String, INDArray> feeds = data.feeds(windows, b);
+                Map<String, INDArray> values = model.sd().output(feeds, outputs);
                 lossSum += values.get(model.loss()).getDouble(0);
                 accuracy.add(values);
                 for (Map.Entry<String, String> site : fetch.entrySet()) {
@@ -298,7 +299,7 @@ public final class EvaluateStage implements Stage {
                         firstBatch.put(site.getKey(), x);
                     }
                     if (locators.containsKey(site.getKey())) {
-                        locators.get(site.getKey()).add(x, windows);
+                        locators.get(site.getKey()).add(x, windows, feeds.get(ModelGraph.PADDING_MASK));
                     }
                     if (sinks.containsKey(site.getKey())) {
                         sinks.get(site.getKey()).add(x, windows);
