@@ -1,5 +1,6 @@
 package org.inlier.runtime.metrics;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -18,16 +19,52 @@ public final class OutlierMetrics {
     private double maxAbs;
     private long sequences;
 
-    /** Adds a batch {@code (B, ...)}: every slice along axis 0 is one sequence. */
+    /** Adds a batch {@code (B, ...)} of unpadded sequences: every slice along axis 0 is one sequence. */
     public void add(INDArray batch) {
-        double[][] rows = batch.reshape(batch.size(0), -1).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
-        for (double[] seq : rows) {
+        add(batch, null);
+    }
+
+    /**
+     * Adds a batch {@code (B, ...)}: every slice along axis 0 is one sequence. Token-major
+     * activations {@code (B, T, D)} count only the real tokens' values when {@code mask} is given,
+     * so padding neither lowers a sequence's kurtosis nor shows as its ∞-norm; other shapes
+     * (attention scores {@code (B, H, T, T)}) are taken whole.
+     *
+     * @param mask {@code (B, T)}, 1 for a real token and 0 for padding, or {@code null} when nothing is padded
+     */
+    public void add(INDArray batch, INDArray mask) {
+        boolean tokenMajor = mask != null && batch.rank() == 3 && batch.size(1) == mask.size(1);
+        double[][] rows = batch.reshape(batch.size(0), -1).castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[][] real = tokenMajor ? mask.castTo(DataType.DOUBLE).toDoubleMatrix() : null;
+        for (int b = 0; b < rows.length; b++) {
+            double[] seq = tokenMajor ? realTokens(rows[b], real[b]) : rows[b];
+            if (seq.length == 0) {
+                continue;
+            }
             double norm = infNorm(seq);
             infNormSum += norm;
             maxAbs = Math.max(maxAbs, norm);
             kurtosisSum += kurtosis(seq);
             sequences++;
         }
+    }
+
+    /** The values of the tokens whose mask is 1, from one sequence's {@code (T·D)} row-major values. */
+    private static double[] realTokens(double[] values, double[] mask) {
+        int width = values.length / mask.length;
+        int tokens = 0;
+        for (double m : mask) {
+            tokens += m > 0 ? 1 : 0;
+        }
+        double[] kept = new double[tokens * width];
+        int at = 0;
+        for (int t = 0; t < mask.length; t++) {
+            if (mask[t] > 0) {
+                System.arraycopy(values, t * width, kept, at, width);
+                at += width;
+            }
+        }
+        return kept;
     }
 
     /** The ∞-norm averaged over sequences. */

@@ -43,14 +43,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * forward pass per batch. A quantizer that takes no parameters from the graph falls back to
  * rebuilding the model for every call.
  *
- * <p><b>Padding.</b> Families that pad feed {@value #PADDING_MASK} {@code (B, T)}, 1 = token,
+ * <p><b>Padding.</b> Families that pad feed {@value ModelGraph#PADDING_MASK} {@code (B, T)}, 1 = token,
  * 0 = padding (as {@code EvaluateStage} reads it); padding positions are left out of the output
  * error, and methods get the mask to leave them out of their statistics.
  */
 final class CalibrationData {
-
-    /** The placeholder that marks padding, in families that pad (1 = token, 0 = padding). */
-    static final String PADDING_MASK = "attention_mask";
 
     /** Placeholders and the loss the runtime adds to the quantized graph. */
     private static final String REFERENCE = "calibration.float_output";
@@ -114,7 +111,7 @@ final class CalibrationData {
 
     /** The batch's padding mask, or all ones when the family feeds none (or one that does not fit the output). */
     private static INDArray tokenMask(Map<String, INDArray> feeds, INDArray output) {
-        INDArray mask = feeds.get(PADDING_MASK);
+        INDArray mask = feeds.get(ModelGraph.PADDING_MASK);
         if (output.rank() < 2) {
             throw new IllegalStateException("the model's output has rank " + output.rank() + "; calibration needs (B, T, ...)");
         }

@@ -18,24 +18,25 @@ import org.nd4j.linalg.factory.Nd4j;
  * token and feature ({@code hidden}), or of the mean-pooled sentence embeddings ({@code pooled}).
  * Token weights are fed with each batch, {@code mask / (real tokens · features)} or
  * {@code mask / real tokens of the sequence}, so the graph only multiplies and sums (SameDiff's
- * gradients of broadcast divisions are wrong; see DEPENDENCIES.md).
+ * gradients of broadcast divisions are wrong; see DEPENDENCIES.md). Public so that the benchmarks
+ * time the very objective the stage trains.
  */
-final class Distillation {
+public final class Distillation {
 
     /** What the student matches. */
-    enum Target {
+    public enum Target {
         /** Every real token's last hidden state. */
         HIDDEN,
         /** Each sequence's mean-pooled last hidden state. */
         POOLED;
 
-        static Target of(String option) {
+        public static Target of(String option) {
             return valueOf(option.toUpperCase(Locale.ROOT));
         }
     }
 
     /** The name of the distillation loss in the student graph. */
-    static final String LOSS = "distill.loss";
+    public static final String LOSS = "distill.loss";
 
     private static final String TEACHER = "distill.teacher";
     private static final String WEIGHTS = "distill.weights";
@@ -55,7 +56,7 @@ final class Distillation {
      * @param teacher the frozen model whose outputs it learns
      * @return the objective; its {@link #LOSS} is a scalar of the student graph
      */
-    static Distillation attach(ModelGraph student, ModelGraph teacher, Target target) {
+    public static Distillation attach(ModelGraph student, ModelGraph teacher, Target target) {
         SameDiff sd = student.sd();
         SDVariable out = sd.getVariable(student.output());
         SDVariable weights = sd.placeHolder(WEIGHTS, out.dataType(), -1, -1, 1);
@@ -76,7 +77,7 @@ final class Distillation {
      * The feeds a student batch needs beside the model's own: the teacher's output on the batch
      * and the token weights.
      */
-    Map<String, INDArray> feeds(Map<String, INDArray> batch) {
+    public Map<String, INDArray> feeds(Map<String, INDArray> batch) {
         INDArray taught = teacher.sd().output(batch, teacher.output()).get(teacher.output()); // (B, T, D)
         long b = taught.size(0);
         long t = taught.size(1);

@@ -294,7 +294,7 @@ public final class EvaluateStage implements Stage {
                 accuracy.add(values);
                 for (Map.Entry<String, String> site : fetch.entrySet()) {
                     INDArray x = values.get(site.getValue());
-                    outliers.get(site.getKey()).add(x);
+                    outliers.get(site.getKey()).add(x, feeds.get(ModelGraph.PADDING_MASK));
                     if (b == 0 && locators.containsKey(site.getKey())) {
                         firstBatch.put(site.getKey(), x);
                     }

@@ -48,7 +48,7 @@ final class OutlierProbe {
         double kurtosisSum = 0;
         for (String variable : fetch) {
             OutlierMetrics m = new OutlierMetrics();
-            m.add(values.get(variable));
+            m.add(values.get(variable), feeds.get(ModelGraph.PADDING_MASK));
             maxInfNorm = Math.max(maxInfNorm, m.meanInfNorm());
             kurtosisSum += m.meanKurtosis();
         }

@@ -103,7 +103,7 @@ class CalibrationDataTest {
                     mask.putScalar(i, t, 0);
                 }
             }
-            batch.put(CalibrationData.PADDING_MASK, mask);
+            batch.put(ModelGraph.PADDING_MASK, mask);
             feeds.add(batch);
             List<String> fetch = new ArrayList<>(variables.values());
             fetch.add(floatModel.output());
@@ -166,7 +166,7 @@ class CalibrationDataTest {
             INDArray out = quantized.sd().output(feeds.get(b), quantized.output()).get(quantized.output()).castTo(DataType.DOUBLE);
             INDArray diff = out.sub(floatOutputs.get(b).castTo(DataType.DOUBLE));
             INDArray perToken = diff.mul(diff).sum(2); // (B, T)
-            INDArray mask = masked ? feeds.get(b).get(CalibrationData.PADDING_MASK).castTo(DataType.DOUBLE) : Nd4j.ones(DataType.DOUBLE, 4, 8);
+            INDArray mask = masked ? feeds.get(b).get(ModelGraph.PADDING_MASK).castTo(DataType.DOUBLE) : Nd4j.ones(DataType.DOUBLE, 4, 8);
             sum += perToken.mul(mask).sumNumber().doubleValue();
             count += mask.sumNumber().doubleValue() * out.size(2);
         }
@@ -236,7 +236,7 @@ class CalibrationDataTest {
         double sum = 0;
         double count = 0;
         for (int b = 0; b < BATCHES; b++) {
-            double tokens = feeds.get(b).get(CalibrationData.PADDING_MASK).sumNumber().doubleValue();
+            double tokens = feeds.get(b).get(ModelGraph.PADDING_MASK).sumNumber().doubleValue();
             sum += graph.sd().output(graph.feeds().get(b), graph.loss()).get(graph.loss()).getDouble(0) * tokens;
             count += tokens;
         }
@@ -258,7 +258,7 @@ class CalibrationDataTest {
                 INDArray expected = floatModel.sd().output(feeds.get(b), variables.get(site)).get(variables.get(site));
                 assertThat(values.get(site)).isEqualTo(expected);
             }
-            assertThat(mask).isEqualTo(feeds.get(b).get(CalibrationData.PADDING_MASK));
+            assertThat(mask).isEqualTo(feeds.get(b).get(ModelGraph.PADDING_MASK));
         });
 
         assertThat(seen).containsExactly(0, 1, 2);
