@@ -6,23 +6,26 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Times the parts of training steps: after {@code warmup} discarded steps, each of {@code steps}
- * iterations times the forward pass alone, then forward + backward and the optimiser update of
- * a real step on the same fresh random batch. Interleaving keeps the three under the same
+ * iterations times making a fresh random batch's feeds, the forward pass alone, then forward +
+ * backward and the optimiser update of a real step on that batch. Interleaving keeps the three under the same
  * machine conditions, which on a shared machine matter more than the order.
  */
 public final class StepTimes {
 
+    /** Making the feeds of a batch: token windows, and for distillation the teacher's forward pass. */
+    public final Timing feeds;
     /** {@code sd.output(feeds, loss)}. */
     public final Timing forward;
     /** {@code calculateGradientsAndOutputs}, forward and backward in one call. */
     public final Timing forwardBackward;
     /** Gradient clipping and AdamW. */
     public final Timing update;
-    /** A training step as TrainStage runs it: forward + backward, then the update. */
+    /** A training step as TrainStage runs it: feeds, forward + backward, then the update. */
     public final Timing step;
     private double jitSecondsPerStep;
 
     private StepTimes(int steps) {
+        feeds = new Timing(steps);
         forward = new Timing(steps);
         forwardBackward = new Timing(steps);
         update = new Timing(steps);
@@ -39,7 +42,9 @@ public final class StepTimes {
         StepTimes times = new StepTimes(steps);
         long jitStart = Machine.compilationMillis();
         for (int i = 0; i < steps; i++) {
+            times.feeds.start();
             Map<String, INDArray> feeds = training.randomBatch(random);
+            times.feeds.stop();
             times.forward.start();
             training.forward(feeds);
             times.forward.stop();
@@ -51,7 +56,7 @@ public final class StepTimes {
             training.update(grads);
             times.update.stop();
             // The sum, not a bracket around both: reading the process's CPU time between them costs time too.
-            times.step.addSumOfLast(times.forwardBackward, times.update);
+            times.step.addSumOfLast(times.feeds, times.forwardBackward, times.update);
         }
         times.jitSecondsPerStep = (Machine.compilationMillis() - jitStart) / 1e3 / steps;
         return times;

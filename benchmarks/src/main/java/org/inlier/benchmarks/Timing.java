@@ -39,12 +39,22 @@ public final class Timing {
         return threadCpu.mean() - threadUserCpu.mean();
     }
 
-    /** Records as one run the last runs of {@code first} and {@code second}, which followed each other. */
-    public void addSumOfLast(Timing first, Timing second) {
-        wall.addNanos(first.wall.lastNanos() + second.wall.lastNanos());
-        processCpu.addNanos(first.processCpu.lastNanos() + second.processCpu.lastNanos());
-        threadCpu.addNanos(first.threadCpu.lastNanos() + second.threadCpu.lastNanos());
-        threadUserCpu.addNanos(first.threadUserCpu.lastNanos() + second.threadUserCpu.lastNanos());
+    /** Records as one run the last runs of {@code parts}, which followed each other. */
+    public void addSumOfLast(Timing... parts) {
+        long wallSum = 0;
+        long processSum = 0;
+        long threadSum = 0;
+        long userSum = 0;
+        for (Timing part : parts) {
+            wallSum += part.wall.lastNanos();
+            processSum += part.processCpu.lastNanos();
+            threadSum += part.threadCpu.lastNanos();
+            userSum += part.threadUserCpu.lastNanos();
+        }
+        wall.addNanos(wallSum);
+        processCpu.addNanos(processSum);
+        threadCpu.addNanos(threadSum);
+        threadUserCpu.addNanos(userSum);
     }
 
     /** Marks the start of a run. */

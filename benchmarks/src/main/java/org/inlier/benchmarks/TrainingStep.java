@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.ModelSpec;
 import org.inlier.api.plugin.Options;
@@ -27,10 +28,12 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One {@code decoder-clm} model with vanilla attention, built through the real plugin classes,
- * and the three parts of a training step as {@code TrainStage} runs them: forward and backward in
- * one {@code calculateGradientsAndOutputs} call, then gradient clipping by global norm and the
- * AdamW update. The forward pass alone ({@code sd.output}) is timed separately to split the step.
+ * One model's training step as {@code TrainStage} runs it: forward and backward in one
+ * {@code calculateGradientsAndOutputs} call, then gradient clipping by global norm and the AdamW
+ * update. The forward pass alone ({@code sd.output}) is timed separately to split the step, and
+ * making a batch's feeds (for distillation: the teacher's forward pass) is a part of its own.
+ * {@link #decoder} builds the {@code decoder-clm} of the training benchmark; {@link MiniLmDistillation}
+ * the retrofit of MiniLM.
  */
 public final class TrainingStep {
 
@@ -41,32 +44,24 @@ public final class TrainingStep {
     /** TrainStage's default clipping threshold. */
     private static final double GRAD_CLIP = 1.0;
 
-    private final ModelSize size;
-    private final DecoderClm family = new DecoderClm();
-    private final Options options;
-    private final ModelGraph model;
+    private final SameDiff sd;
+    private final String loss;
+    private final Function<Random, Map<String, INDArray>> batches;
     private final ParameterBuffer params;
     private final AdamW optimiser;
     private final Set<String> forwardOps;
 
-    /** Builds the plain training graph with weights drawn from {@code seed}. */
-    public TrainingStep(ModelSize size, long seed) {
-        this(size, seed, 0);
-    }
-
     /**
-     * Builds the training graph with weights drawn from {@code seed}, under quantization-aware
-     * training at {@code qatBits} as {@code train: { qat.bits }} sets it up (linear-layer inputs
-     * between learned bounds, every weight but the head per output channel), or plain at 0.
+     * A training step of {@code sd}, minimising {@code loss} over every variable of the graph, on
+     * feeds drawn from {@code batches}.
      */
-    public TrainingStep(ModelSize size, long seed, int qatBits) {
-        this.size = size;
-        this.options = Options.withDefaults(family.options(), size.options());
-        this.model = family.build(new ModelSpec(options, size.vocab(), new SoftmaxAttention(), Options.empty(),
-                qatBits == 0 ? SiteInstrumentation.NONE : qat(qatBits, seed), seed, true));
+    public TrainingStep(SameDiff sd, String loss, Function<Random, Map<String, INDArray>> batches) {
+        this.sd = sd;
+        this.loss = loss;
+        this.batches = batches;
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         Set<String> decayed = new HashSet<>();
-        for (SDVariable v : model.sd().variables()) {
+        for (SDVariable v : sd.variables()) {
             if (v.getVariableType() == VariableType.VARIABLE) {
                 arrays.put(v.name(), v.getArr());
                 if (v.getArr().rank() >= 2) {
@@ -76,11 +71,38 @@ public final class TrainingStep {
         }
         this.params = new ParameterBuffer(arrays);
         this.optimiser = new AdamW(0.9, 0.99, 1e-8, 0.01, params.mask(decayed));
-        this.forwardOps = Set.copyOf(model.sd().getOps().keySet());
+        this.forwardOps = Set.copyOf(sd.getOps().keySet());
+    }
+
+    /** The plain {@code decoder-clm} training step of {@code size}, weights drawn from {@code seed}. */
+    public static TrainingStep decoder(ModelSize size, long seed) {
+        return decoder(size, seed, 0);
+    }
+
+    /**
+     * The {@code decoder-clm} training step of {@code size} with weights drawn from {@code seed},
+     * under quantization-aware training at {@code qatBits} as {@code train: { qat.bits }} sets it up
+     * (linear-layer inputs between learned bounds, every weight but the head per output channel), or
+     * plain at 0. Batches are random token windows, fed as TrainStage feeds real text.
+     */
+    public static TrainingStep decoder(ModelSize size, long seed, int qatBits) {
+        DecoderClm family = new DecoderClm();
+        Options options = Options.withDefaults(family.options(), size.options());
+        ModelGraph model = family.build(new ModelSpec(options, size.vocab(), new SoftmaxAttention(), Options.empty(),
+                qatBits == 0 ? SiteInstrumentation.NONE : qat(family, options, size, qatBits, seed), seed, true));
+        return new TrainingStep(model.sd(), model.loss(), random -> {
+            int[][] windows = new int[size.batch()][size.seq() + 1];
+            for (int[] window : windows) {
+                for (int t = 0; t < window.length; t++) {
+                    window[t] = random.nextInt(size.vocab());
+                }
+            }
+            return family.batch(windows, options, size.vocab(), true, random);
+        });
     }
 
     /** QAT's instrumentation of this model: every linear input starts between ±{@value #QAT_START_BOUND}. */
-    private SiteInstrumentation qat(int bits, long seed) {
+    private static SiteInstrumentation qat(DecoderClm family, Options options, ModelSize size, int bits, long seed) {
         SiteRecorder probe = new SiteRecorder(SiteInstrumentation.NONE);
         family.build(new ModelSpec(options, size.vocab(), new SoftmaxAttention(), Options.empty(), probe, seed, true));
         Map<String, Range> bounds = new LinkedHashMap<>();
@@ -95,26 +117,20 @@ public final class TrainingStep {
         return new SiteRecorder(new QatSites(new UniformAffineQuantizer(), bits, bounds, weights, Granularity.CHANNEL));
     }
 
-    /** A batch of random token windows (B windows of T + 1 tokens), fed as TrainStage feeds real text. */
+    /** The feeds of a fresh batch drawn from {@code random}, everything the step reads but the weights. */
     public Map<String, INDArray> randomBatch(Random random) {
-        int[][] windows = new int[size.batch()][size.seq() + 1];
-        for (int[] window : windows) {
-            for (int t = 0; t < window.length; t++) {
-                window[t] = random.nextInt(size.vocab());
-            }
-        }
-        return family.batch(windows, options, size.vocab(), true, random);
+        return batches.apply(random);
     }
 
     /** The forward pass alone: the loss, as evaluation computes it. */
     public double forward(Map<String, INDArray> feeds) {
-        return model.sd().output(feeds, model.loss()).get(model.loss()).getDouble(0);
+        return sd.output(feeds, loss).get(loss).getDouble(0);
     }
 
     /** Forward and backward exactly as TrainStage calls them; returns the gradients by parameter. */
     public Map<String, INDArray> forwardBackward(Map<String, INDArray> feeds) {
-        OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(model.loss()), params.parameters().keySet());
-        result.getOutputs().get(model.loss()).getDouble(0); // TrainStage reads the loss every step
+        OutAndGrad result = sd.calculateGradientsAndOutputs(feeds, List.of(loss), params.parameters().keySet());
+        result.getOutputs().get(loss).getDouble(0); // TrainStage reads the loss every step
         return result.getGradients();
     }
 
@@ -128,7 +144,7 @@ public final class TrainingStep {
 
     /** The graph, for attaching listeners. */
     public SameDiff sameDiff() {
-        return model.sd();
+        return sd;
     }
 
     /** Names of the forward graph's ops, taken before the gradient function existed. */

@@ -12,11 +12,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Times one training step of {@code decoder-clm} (vanilla attention, random windows over an
- * 84-symbol vocabulary) for the quickstart size and a larger one, compares it with ND4J's GEMM
- * throughput measured in the same JVM, and profiles where the step's time goes by op type.
+ * 84-symbol vocabulary) for the quickstart size and a larger one, or of the MiniLM retrofit by
+ * distillation ({@code --sizes=m}), compares it with ND4J's GEMM throughput measured in the same
+ * JVM, and profiles where the step's time goes by op type.
  *
  * <p>Arguments, all optional: {@code --sizes=a,b} {@code --warmup=10} {@code --steps=30}
- * {@code --profile-warmup=5} {@code --profile-steps=10} {@code --seq-b=64} {@code --threads=N}; {@code --qat=4}
+ * {@code --profile-warmup=5} {@code --profile-steps=10} {@code --seq-b=64} {@code --seq-m=64} {@code --threads=N}; {@code --qat=4}
  * times and profiles the step under quantization-aware training at that bit width instead, and
  * the plain step after it for the ratio.
  * Threads default to OMP_NUM_THREADS, else the available cores; libnd4j's OpenMP pool follows
@@ -73,7 +74,8 @@ public final class TrainingStepBenchmark {
             ModelSize size = switch (name.trim()) {
                 case "a" -> ModelSize.quickstart();
                 case "b" -> ModelSize.larger(integer("seq-b", 64));
-                default -> throw new IllegalArgumentException("unknown size '" + name + "'; allowed: a, b");
+                case "m" -> ModelSize.miniLm(integer("seq-m", 64));
+                default -> throw new IllegalArgumentException("unknown size '" + name + "'; allowed: a, b, m");
             };
             benchmark(size, ceiling, threads);
         }
@@ -85,7 +87,11 @@ public final class TrainingStepBenchmark {
         int warmup = integer("warmup", 10);
         int steps = integer("steps", 30);
         int qatBits = integer("qat", 0);
-        TrainingStep training = new TrainingStep(size, 42, qatBits);
+        if (size.distillation() && qatBits > 0) {
+            throw new IllegalArgumentException("--qat times the decoder sizes only, not " + size.name());
+        }
+        TrainingStep training = size.distillation() ? MiniLmDistillation.step(size.seq(), size.batch(), 42)
+                : TrainingStep.decoder(size, 42, qatBits);
         StepTimes times = StepTimes.measure(training, warmup, steps, new Random(7));
         if (qatBits > 0) {
             qatOverhead(size, qatBits, times, warmup, steps);
@@ -96,15 +102,16 @@ public final class TrainingStepBenchmark {
         out.println("### " + size);
         out.println();
         double flops = size.trainingFlops();
-        out.printf(Locale.ROOT, "%d parameters (%d in matrix products); %.2f GFLOP per step = 6 × %d × %d + attention %.2f GFLOP; "
+        out.printf(Locale.ROOT, "%d parameters (%d in matrix products); %.2f GFLOP per step = 6 × %d × %d + attention%s %.2f GFLOP; "
                         + "%d warm-up steps discarded, %d timed; JIT compiling %.1f ms per timed step; load average %s%n%n",
                 training.parameterCount(), size.matmulParameters(), flops / 1e9, size.matmulParameters(), size.tokens(),
-                (flops - 6.0 * size.matmulParameters() * size.tokens()) / 1e9, warmup, steps, ms(times.jitSecondsPerStep()),
-                Machine.loadAverage());
+                size.distillation() ? " + teacher forward" : "", (flops - 6.0 * size.matmulParameters() * size.tokens()) / 1e9,
+                warmup, steps, ms(times.jitSecondsPerStep()), Machine.loadAverage());
         out.println("| part of the step | wall median | wall p10 | wall p90 | process CPU median "
                 + "| calling-thread CPU median | of which kernel (mean) |");
         out.println("|---|---:|---:|---:|---:|---:|---:|");
-        row("training step (fwd+bwd+update)", times.step);
+        row("training step (feeds+fwd+bwd+update)", times.step);
+        row(size.distillation() ? "feeds (batch + teacher forward)" : "feeds (batch)", times.feeds);
         row("forward only (`sd.output`)", times.forward);
         row("forward+backward (`calculateGradientsAndOutputs`)", times.forwardBackward);
         row("optimiser (clip + AdamW)", times.update);
@@ -138,7 +145,7 @@ public final class TrainingStepBenchmark {
      * step in the same JVM, and the ratio of the two.
      */
     private void qatOverhead(ModelSize size, int bits, StepTimes qat, int warmup, int steps) {
-        StepTimes plain = StepTimes.measure(new TrainingStep(size, 42), warmup, steps, new Random(7));
+        StepTimes plain = StepTimes.measure(TrainingStep.decoder(size, 42), warmup, steps, new Random(7));
         out.println();
         out.println("### QAT overhead, " + size + ": " + bits + "-bit linear inputs with learned bounds, weights per channel");
         out.println();
