@@ -10,6 +10,7 @@ import java.util.Random;
 import org.inlier.api.attention.AttentionVariant;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.ModelSpec;
+import org.inlier.api.model.PatchGrid;
 import org.inlier.api.plugin.Options;
 import org.inlier.api.site.QuantizationSite;
 import org.inlier.api.site.SiteInstrumentation;
@@ -85,6 +86,13 @@ class VisionTransformerTest {
         // Patch 2 (bottom left): values 8, 9, 12, 13.
         assertThat(patches.slice(0).getRow(3).toFloatVector()).containsExactly(pixel(8), pixel(9), pixel(12), pixel(13));
         assertThat(feeds.get(VisionTransformer.LABELS).toFloatVector()).containsExactly(0f, 0f, 1f);
+        // The layout the family declares to reports says the same: token 2 is row 0, col 1; token 3 row 1, col 0.
+        PatchGrid layout = family.patchGrid(tiny()).orElseThrow();
+        assertThat(layout.tokens()).isEqualTo(5);
+        assertThat(layout.patchOf(0)).isNull();
+        assertThat(layout.patchOf(2)).containsExactly(0, 1);
+        assertThat(layout.patchOf(3)).containsExactly(1, 0);
+        assertThat(layout.describe(4)).isEqualTo("patch (1, 1)");
     }
 
     @Test
