@@ -212,15 +212,28 @@ class VisionTransformerTest {
         assertThat(last.get(ModelGraph.ACCURACY).getDouble(0)).isEqualTo(1.0);
     }
 
+    /**
+     * The examples' α = 0.5 on T = 50 bidirectional tokens (the issue's pitfall): γ = −α/T, so uniform
+     * attention 1/T becomes (1 − γ)/T + γ = 1/50 + 0.5/2500 − 0.01 = 0.0102 after the clip, not 0,
+     * and the first step's gradient reaches the queries, keys and values.
+     */
     @Test
-    void clippedSoftmaxWithTheExampleAlphaPassesGradientToTheQueriesInTheFirstStep() {
+    void clippedSoftmaxWithTheExampleAlphaKeepsUniformAttentionAndPassesGradientInTheFirstStep() {
         Options options = options(Map.of("layers", 1, "hidden", 8, "heads", 2, "ffn", 16));
         ClippedSoftmax clipped = new ClippedSoftmax();
-        ModelGraph model = build(options, 10, clipped, Options.withDefaults(clipped.options(), Map.of("alpha", 0.5)), SiteInstrumentation.NONE);
+        SiteCapture sites = new SiteCapture();
+        ModelGraph model = build(options, 10, clipped, Options.withDefaults(clipped.options(), Map.of("alpha", 0.5)), sites);
         Map<String, INDArray> feeds = family.batch(new int[][] {counting(1, 28), counting(4, 28)}, options, 10, true, new Random(0));
 
-        Map<String, INDArray> grads = model.sd().calculateGradients(feeds, "layer.0.attn.q.weight", "layer.0.attn.v.weight");
+        // Freshly initialised scores are almost equal: every key keeps about 0.0102 of each query's attention.
+        INDArray probs = model.sd().output(feeds, sites.variables.get("layer.0.attn.probs").name()).values().iterator().next();
+        assertThat(probs.shape()).containsExactly(2, 2, 50, 50);
+        assertThat(probs.minNumber().doubleValue()).isGreaterThan(0.008);
+        assertThat(probs.meanNumber().doubleValue()).isCloseTo(1.0 / 50 + 0.5 / 2500 - 0.01, within(5e-4));
+
+        Map<String, INDArray> grads = model.sd().calculateGradients(feeds, "layer.0.attn.q.weight", "layer.0.attn.k.weight", "layer.0.attn.v.weight");
         assertThat(grads.get("layer.0.attn.q.weight").norm2Number().doubleValue()).isGreaterThan(1e-6);
+        assertThat(grads.get("layer.0.attn.k.weight").norm2Number().doubleValue()).isGreaterThan(1e-6);
         assertThat(grads.get("layer.0.attn.v.weight").norm2Number().doubleValue()).isGreaterThan(1e-6);
 
         assertThatThrownBy(() -> build(options, 10, clipped, Options.withDefaults(clipped.options(), Map.of("alpha", 4.0)),
