@@ -30,7 +30,7 @@ final class PatchGridPlot implements ReportPlot {
     /** Side of the image panel and of the grid panel, in pixels. */
     static final int PANEL = 224;
     static final int MARGIN = 16;
-    static final int HEADER = 56;
+    static final int HEADER = 72;
     /** One image's row: a caption line above its two panels. */
     static final int CAPTION = 24;
     static final int ROW = CAPTION + PANEL + MARGIN;
@@ -81,9 +81,10 @@ final class PatchGridPlot implements ReportPlot {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString("Outlier magnitude per patch (max |x| over the hidden dimension)", MARGIN, 22);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString("at " + Sections.text(rows.get(0), "site") + ", the site with the largest inf-norm; one colour scale for all images",
-                MARGIN, 42);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.drawString("at " + Sections.text(rows.get(0), "site") + ": of the FFN, LayerNorm and residual outputs, the largest inf-norm",
+                MARGIN, 40);
+        g.drawString("images: the first test batch's largest there; one colour scale for all; hottest patch outlined", MARGIN, 56);
         for (int r = 0; r < rows.size(); r++) {
             drawRow(g, rows.get(r), r, max);
         }
