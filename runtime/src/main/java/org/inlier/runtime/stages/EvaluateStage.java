@@ -454,13 +454,12 @@ public final class EvaluateStage implements Stage {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("site", e.getKey());
                     row.put("head", head);
+                    // An image model's position 0 is its class token: that mass, beside what uniform attention gives it.
+                    patchGrid.ifPresent(grid -> row.put("first_token", "class token"));
+                    row.put("first_token_mass", first[head]);
                     if (patchGrid.isPresent()) {
-                        // The class token is position 0: its mass is the "first token" mass, beside what uniform attention gives it.
-                        row.put("first_token", "class token");
-                        row.put("first_token_mass", first[head]);
                         row.put("uniform_mass", 1.0 / patchGrid.get().tokens());
                     } else {
-                        row.put("first_token_mass", first[head]);
                         row.put("delimiter_mass", delimiters[head]);
                         row.put("delimiter_share_of_keys", e.getValue().delimiterShare());
                     }
