@@ -1,6 +1,7 @@
 package org.inlier.api.model;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.inlier.api.plugin.Options;
 import org.inlier.api.plugin.Plugin;
@@ -46,4 +47,14 @@ public interface ModelFamily extends Plugin {
      * @return placeholder name to value, covering every entry of {@link ModelGraph#placeholders()}
      */
     Map<String, INDArray> batch(int[][] windows, Options options, int vocabSize, boolean training, Random random);
+
+    /**
+     * The patch layout of an image model, for reports that show per-token measurements on the
+     * image; empty for models of text (the default).
+     *
+     * @param options the family's validated options
+     */
+    default Optional<PatchGrid> patchGrid(Options options) {
+        return Optional.empty();
+    }
 }

@@ -31,8 +31,18 @@ public record Sections(Map<String, Object> map) {
     public static final String SQNR = "per-site SQNR";
     /** Table: the largest hidden dimensions per site and the token producing each ({@code site}, {@code dimension}, {@code max_abs}, {@code token}, ...). */
     public static final String OUTLIER_DIMENSIONS = "outlier dimensions and tokens";
-    /** Table: attention mass per head on the first and on delimiter tokens ({@code site}, {@code head}, {@code first_token_mass}, {@code delimiter_mass}). */
+    /**
+     * Table: attention mass per head on the first and on delimiter tokens ({@code site}, {@code head}, {@code first_token_mass},
+     * {@code delimiter_mass}); for image models the first token is the class token ({@code first_token}: {@code class token},
+     * {@code uniform_mass}: what uniform attention would give it) and there are no delimiters.
+     */
     public static final String ATTENTION_SINKS = "attention sinks";
+    /**
+     * Table: for a few test images of an image model, the outlier magnitude per patch at the site
+     * with the largest ∞-norm ({@code image}, {@code class}, {@code site}, {@code grid}, {@code class_token},
+     * {@code hottest}, {@code hottest_max_abs}, {@code patch_max_abs} as grid² values row-major, {@code pixels} 0–255 row-major).
+     */
+    public static final String PATCH_OUTLIERS = "outliers per image patch";
     /** Table: a histogram of the activations at the worst site ({@code site}, {@code lower}, {@code upper}, {@code count}). */
     public static final String ACTIVATION_HISTOGRAM = "activation histogram";
     /** Table: the quantization grid at the histogram's site per precision ({@code precision}, {@code site}, {@code clip_min}, {@code clip_max}, {@code levels}). */

@@ -76,10 +76,17 @@ public final class Tables {
         return out.toString();
     }
 
-    /** Numbers with four significant digits (integers as they are); everything else as text. */
+    /** Lists longer than this (an image's pixels) are only counted in tables; {@code report.json} keeps them whole. */
+    static final int LIST_SHOWN = 8;
+
+    /** Numbers with four significant digits (integers as they are); short lists item by item; everything else as text. */
     public static String format(Object value) {
         if (value == null) {
             return "";
+        }
+        if (value instanceof List<?> list) {
+            return list.size() > LIST_SHOWN ? list.size() + " values (in report.json)"
+                    : String.join(", ", list.stream().map(Tables::format).toList());
         }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();

@@ -12,6 +12,7 @@ import java.util.function.IntPredicate;
 import org.inlier.api.data.Split;
 import org.inlier.api.data.Tokenizer;
 import org.inlier.api.model.ModelGraph;
+import org.inlier.api.model.PatchGrid;
 import org.inlier.api.plugin.OptionSpec;
 import org.inlier.api.plugin.Options;
 import org.inlier.api.quant.QuantParams;
@@ -24,6 +25,7 @@ import org.inlier.runtime.metrics.OutlierLocator;
 import org.inlier.runtime.metrics.OutlierMetrics;
 import org.inlier.runtime.metrics.PooledCosine;
 import org.inlier.runtime.metrics.Sqnr;
+import org.inlier.runtime.metrics.TokenMaxAbs;
 import org.inlier.runtime.model.FakeQuantSites;
 import org.inlier.runtime.model.SiteRecorder;
 import org.inlier.runtime.quant.QuantizationPlan;
@@ -46,13 +48,14 @@ public final class EvaluateStage implements Stage {
     /** Where the papers take their headline outlier metrics. */
     static final Set<SiteKind> HEADLINE_SITES = EnumSet.of(SiteKind.FFN_OUTPUT, SiteKind.LAYERNORM_OUTPUT);
 
-    /** The placeholder that marks padding, in families that pad (1 = token, 0 = padding). */
-
     /** Bins of the activation histogram of the worst site. */
     private static final int HISTOGRAM_BINS = 64;
 
     /** Outlier dimensions listed per site. */
     private static final int TOP_DIMENSIONS = 3;
+
+    /** Test images whose patch grid an image model's report shows. */
+    static final int PATCH_GRID_IMAGES = 4;
 
     @Override
     public String name() {
@@ -258,16 +261,20 @@ public final class EvaluateStage implements Stage {
         private final Map<String, String> fetch = new LinkedHashMap<>();
         private final Map<String, INDArray> firstBatch = new LinkedHashMap<>();
         private final Options options;
+        private final Optional<PatchGrid> patchGrid;
+        private int[][] firstWindows;
         private Optional<LabelledProbe> probe = Optional.empty();
 
         FloatEvaluation(RunContext run, Options options) {
             this.run = run;
             this.options = options;
+            this.patchGrid = run.family().patchGrid(run.config().model().options());
         }
 
         void run(Batches data) {
             ModelGraph model = run.buildModel(sites, false);
-            IntPredicate delimiter = delimiters(run.corpus().tokenizer());
+            // An image has no delimiter tokens (its windows hold a label and pixels, not token ids).
+            IntPredicate delimiter = patchGrid.isPresent() ? id -> false : delimiters(run.corpus().tokenizer());
             for (Map.Entry<QuantizationSite, SDVariable> e : sites.sites().entrySet()) {
                 QuantizationSite site = e.getKey();
                 if (site.isWeight()) {
@@ -290,6 +297,9 @@ public final class EvaluateStage implements Stage {
                 int[][] windows = data.windows(b);
                 Map<String, INDArray> feeds = data.feeds(windows, b);
                 Map<String, INDArray> values = model.sd().output(feeds, outputs);
+                if (b == 0) {
+                    firstWindows = windows;
+                }
                 lossSum += values.get(model.loss()).getDouble(0);
                 accuracy.add(values);
                 for (Map.Entry<String, String> site : fetch.entrySet()) {
@@ -336,7 +346,10 @@ public final class EvaluateStage implements Stage {
                 row.put("max_abs", m.maxAbs());
                 run.report().row("outliers per site", row);
             }
-            reportHistogram();
+            worstSite().ifPresent(worst -> {
+                reportHistogram(worst);
+                patchGrid.ifPresent(grid -> reportPatchGrid(worst, grid));
+            });
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("max_inf_norm", maxInfNorm);
             summary.put("avg_kurtosis", headline == 0 ? Double.NaN : kurtosisSum / headline);
@@ -344,17 +357,19 @@ public final class EvaluateStage implements Stage {
             run.report().values("outliers", summary);
         }
 
-        /** The distribution of the site with the largest ∞-norm, on the first evaluation batch. */
-        private void reportHistogram() {
+        /** The located site (FFN, LayerNorm or residual output) with the largest ∞-norm. */
+        private Optional<String> worstSite() {
             String worst = null;
             for (String site : firstBatch.keySet()) {
                 if (worst == null || outliers.get(site).meanInfNorm() > outliers.get(worst).meanInfNorm()) {
                     worst = site;
                 }
             }
-            if (worst == null) {
-                return;
-            }
+            return Optional.ofNullable(worst);
+        }
+
+        /** The distribution of the site with the largest ∞-norm, on the first evaluation batch. */
+        private void reportHistogram(String worst) {
             double[] values = firstBatch.get(worst).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
             double min = java.util.Arrays.stream(values).min().orElse(0);
             double max = java.util.Arrays.stream(values).max().orElse(0);
@@ -373,6 +388,43 @@ public final class EvaluateStage implements Stage {
             }
         }
 
+        /**
+         * Which patches produce the outliers: for the images of the first evaluation batch with the
+         * largest ∞-norm at the worst site, each token's largest |x| over the hidden dimensions.
+         */
+        private void reportPatchGrid(String worst, PatchGrid grid) {
+            double[][] perToken = TokenMaxAbs.of(firstBatch.get(worst)); // [B][T]
+            List<Integer> images = new ArrayList<>();
+            for (int i = 0; i < perToken.length; i++) {
+                images.add(i);
+            }
+            images.sort((a, b) -> Double.compare(OutlierMetrics.infNorm(perToken[b]), OutlierMetrics.infNorm(perToken[a])));
+            for (int i : images.subList(0, Math.min(PATCH_GRID_IMAGES, images.size()))) {
+                int hottest = 1;
+                List<Double> patches = new ArrayList<>();
+                for (int token = 1; token < grid.tokens(); token++) {
+                    patches.add(perToken[i][token]);
+                    hottest = perToken[i][token] > perToken[i][hottest] ? token : hottest;
+                }
+                int[] window = firstWindows[i];
+                List<Integer> pixels = new ArrayList<>();
+                for (int p = 1; p <= grid.image() * grid.image(); p++) {
+                    pixels.add(window[p]);
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("image", i); // the test split's image i: the first batch starts at image 0
+                row.put("class", run.corpus().tokenizer().decode(new int[] {window[0]}));
+                row.put("site", worst);
+                row.put("grid", grid.grid());
+                row.put("class_token", perToken[i][0]);
+                row.put("hottest", grid.describe(hottest));
+                row.put("hottest_max_abs", perToken[i][hottest]);
+                row.put("patch_max_abs", patches);
+                row.put("pixels", pixels);
+                run.report().row(Sections.PATCH_OUTLIERS, row);
+            }
+        }
+
         private void reportLocations() {
             Tokenizer tokenizer = run.corpus().tokenizer();
             for (Map.Entry<String, OutlierLocator> e : locators.entrySet()) {
@@ -383,9 +435,11 @@ public final class EvaluateStage implements Stage {
                     row.put("dimension", peak.dimension());
                     row.put("max_abs", peak.maxAbs());
                     row.put("vs_median_dimension", peak.maxAbs() / typical);
-                    // Special tokens ([CLS], [SEP]) decode to nothing: name them by id instead.
-                    String text = tokenizer.decode(new int[] {peak.token()}).replace("\n", "\\n");
-                    row.put("token", text.isEmpty() ? "id " + peak.token() : "'" + text + "'");
+                    row.put("token", patchGrid.map(grid -> grid.describe(peak.position())).orElseGet(() -> {
+                        // Special tokens ([CLS], [SEP]) decode to nothing: name them by id instead.
+                        String text = tokenizer.decode(new int[] {peak.token()}).replace("\n", "\\n");
+                        return text.isEmpty() ? "id " + peak.token() : "'" + text + "'";
+                    }));
                     row.put("position", peak.position());
                     run.report().row("outlier dimensions and tokens", row);
                 }
@@ -400,9 +454,15 @@ public final class EvaluateStage implements Stage {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("site", e.getKey());
                     row.put("head", head);
+                    // An image model's position 0 is its class token: that mass, beside what uniform attention gives it.
+                    patchGrid.ifPresent(grid -> row.put("first_token", "class token"));
                     row.put("first_token_mass", first[head]);
-                    row.put("delimiter_mass", delimiters[head]);
-                    row.put("delimiter_share_of_keys", e.getValue().delimiterShare());
+                    if (patchGrid.isPresent()) {
+                        row.put("uniform_mass", 1.0 / patchGrid.get().tokens());
+                    } else {
+                        row.put("delimiter_mass", delimiters[head]);
+                        row.put("delimiter_share_of_keys", e.getValue().delimiterShare());
+                    }
                     run.report().row("attention sinks", row);
                 }
             }

@@ -1,5 +1,7 @@
 package org.inlier.plugins.models;
 
+import org.inlier.api.model.PatchGrid;
+
 /**
  * How a square image becomes a vision transformer's tokens: the class token's position first
  * (an all-zero patch), then the {@code (image / patch)²} patches in row-major order, each
@@ -19,14 +21,19 @@ record ImagePatches(int image, int patch) {
         }
     }
 
+    /** The token layout, as the family declares it to reports. */
+    PatchGrid layout() {
+        return new PatchGrid(image, patch);
+    }
+
     /** Patches per row (and per column). */
     int grid() {
-        return image / patch;
+        return layout().grid();
     }
 
     /** The class token and every patch. */
     int tokens() {
-        return grid() * grid() + 1;
+        return layout().tokens();
     }
 
     int pixelsPerPatch() {

@@ -3,11 +3,13 @@ package org.inlier.plugins.models;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.inlier.api.model.ModelFamily;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.ModelSpec;
+import org.inlier.api.model.PatchGrid;
 import org.inlier.api.plugin.OptionSpec;
 import org.inlier.api.plugin.Options;
 import org.inlier.api.site.QuantizationSite;
@@ -69,6 +71,12 @@ public final class VisionTransformer implements ModelFamily {
     @Override
     public int sequenceLength(Options options) {
         return new ImagePatches(options.getInt("image"), options.getInt("patch")).tokens();
+    }
+
+    /** Token 0 is the class token, then the patches row-major: what {@link PatchGrid} describes. */
+    @Override
+    public Optional<PatchGrid> patchGrid(Options options) {
+        return Optional.of(new ImagePatches(options.getInt("image"), options.getInt("patch")).layout());
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Random;
 import org.inlier.api.attention.AttentionVariant;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.ModelSpec;
+import org.inlier.api.model.PatchGrid;
 import org.inlier.api.plugin.Options;
 import org.inlier.api.site.QuantizationSite;
 import org.inlier.api.site.SiteInstrumentation;
@@ -85,6 +86,13 @@ class VisionTransformerTest {
         // Patch 2 (bottom left): values 8, 9, 12, 13.
         assertThat(patches.slice(0).getRow(3).toFloatVector()).containsExactly(pixel(8), pixel(9), pixel(12), pixel(13));
         assertThat(feeds.get(VisionTransformer.LABELS).toFloatVector()).containsExactly(0f, 0f, 1f);
+        // The layout the family declares to reports says the same: token 2 is row 0, col 1; token 3 row 1, col 0.
+        PatchGrid layout = family.patchGrid(tiny()).orElseThrow();
+        assertThat(layout.tokens()).isEqualTo(5);
+        assertThat(layout.patchOf(0)).isNull();
+        assertThat(layout.patchOf(2)).containsExactly(0, 1);
+        assertThat(layout.patchOf(3)).containsExactly(1, 0);
+        assertThat(layout.describe(4)).isEqualTo("patch (1, 1)");
     }
 
     @Test
@@ -204,15 +212,28 @@ class VisionTransformerTest {
         assertThat(last.get(ModelGraph.ACCURACY).getDouble(0)).isEqualTo(1.0);
     }
 
+    /**
+     * The examples' α = 0.5 on T = 50 bidirectional tokens (the issue's pitfall): γ = −α/T, so uniform
+     * attention 1/T becomes (1 − γ)/T + γ = 1/50 + 0.5/2500 − 0.01 = 0.0102 after the clip, not 0,
+     * and the first step's gradient reaches the queries, keys and values.
+     */
     @Test
-    void clippedSoftmaxWithTheExampleAlphaPassesGradientToTheQueriesInTheFirstStep() {
+    void clippedSoftmaxWithTheExampleAlphaKeepsUniformAttentionAndPassesGradientInTheFirstStep() {
         Options options = options(Map.of("layers", 1, "hidden", 8, "heads", 2, "ffn", 16));
         ClippedSoftmax clipped = new ClippedSoftmax();
-        ModelGraph model = build(options, 10, clipped, Options.withDefaults(clipped.options(), Map.of("alpha", 0.5)), SiteInstrumentation.NONE);
+        SiteCapture sites = new SiteCapture();
+        ModelGraph model = build(options, 10, clipped, Options.withDefaults(clipped.options(), Map.of("alpha", 0.5)), sites);
         Map<String, INDArray> feeds = family.batch(new int[][] {counting(1, 28), counting(4, 28)}, options, 10, true, new Random(0));
 
-        Map<String, INDArray> grads = model.sd().calculateGradients(feeds, "layer.0.attn.q.weight", "layer.0.attn.v.weight");
+        // Freshly initialised scores are almost equal: every key keeps about 0.0102 of each query's attention.
+        INDArray probs = model.sd().output(feeds, sites.variables.get("layer.0.attn.probs").name()).values().iterator().next();
+        assertThat(probs.shape()).containsExactly(2, 2, 50, 50);
+        assertThat(probs.minNumber().doubleValue()).isGreaterThan(0.008);
+        assertThat(probs.meanNumber().doubleValue()).isCloseTo(1.0 / 50 + 0.5 / 2500 - 0.01, within(5e-4));
+
+        Map<String, INDArray> grads = model.sd().calculateGradients(feeds, "layer.0.attn.q.weight", "layer.0.attn.k.weight", "layer.0.attn.v.weight");
         assertThat(grads.get("layer.0.attn.q.weight").norm2Number().doubleValue()).isGreaterThan(1e-6);
+        assertThat(grads.get("layer.0.attn.k.weight").norm2Number().doubleValue()).isGreaterThan(1e-6);
         assertThat(grads.get("layer.0.attn.v.weight").norm2Number().doubleValue()).isGreaterThan(1e-6);
 
         assertThatThrownBy(() -> build(options, 10, clipped, Options.withDefaults(clipped.options(), Map.of("alpha", 4.0)),

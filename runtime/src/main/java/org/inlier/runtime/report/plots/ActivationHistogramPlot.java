@@ -16,7 +16,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * range drawn on it: one value of 700 stretches the grid so far that every ordinary value
  * rounds to zero.
  */
-final class ActivationHistogramPlot implements ReportPlot {
+final class ActivationHistogramPlot implements ChartPlot {
 
     @Override
     public String file() {

@@ -5,14 +5,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
  * Draws a report's plots. A run's report is rewritten after every stage, so a plot is redrawn
  * only when the sections it reads changed since the last call.
  *
  * <p>A plot that cannot be drawn never fails the run that writes the report: it is listed as
- * skipped, with the reason.
+ * skipped, with the reason (a plot of other kinds of model without data is left out unlisted).
  */
 public final class FigureRenderer {
 
@@ -55,13 +54,16 @@ public final class FigureRenderer {
                 continue;
             }
             cache.put(plot.file(), new Drawn(inputs, figure));
-            figure.ifPresentOrElse(drawn::add, () -> skipped.add(new Skipped(plot.title(), "no data")));
+            if (figure.isPresent()) {
+                drawn.add(figure.get());
+            } else if (!plot.onlySomeModels()) {
+                skipped.add(new Skipped(plot.title(), "no data"));
+            }
         }
         return new Figures(drawn, skipped);
     }
 
     private static Optional<Figure> draw(ReportPlot plot, List<ReportSeries> series) {
-        Optional<Chart<?, ?>> chart = plot.draw(series);
-        return chart.map(c -> new Figure(plot.file(), plot.title(), ChartStyle.png(c)));
+        return plot.png(series).map(png -> new Figure(plot.file(), plot.title(), png));
     }
 }

@@ -15,7 +15,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * vs variants in a sweep), from the per-site outlier table. When the rows say which sites are
  * the papers' headline sites (FFN and LayerNorm outputs), only those count.
  */
-final class LayerMetricPlot implements ReportPlot {
+final class LayerMetricPlot implements ChartPlot {
 
     /** How a layer's sites combine into one bar. */
     enum Aggregate {

@@ -14,7 +14,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * Where the outliers live: hidden dimension × layer, colored by the largest |x| seen there, from
  * the table of each site's top dimensions (whose token column says which tokens produce them).
  */
-final class OutlierMapPlot implements ReportPlot {
+final class OutlierMapPlot implements ChartPlot {
 
     @Override
     public String file() {

@@ -2,7 +2,6 @@ package org.inlier.runtime.report.plots;
 
 import java.util.List;
 import java.util.Optional;
-import org.knowm.xchart.internal.chartpart.Chart;
 
 /** One plot of a report, drawn from report sections only, so it can be redrawn from {@code report.json} alone. */
 public interface ReportPlot {
@@ -17,10 +16,18 @@ public interface ReportPlot {
     List<String> sections();
 
     /**
+     * Whether the plot belongs only to some kinds of model (an image model's patch grid), so that a
+     * report without its data leaves it out without listing it as not plotted.
+     */
+    default boolean onlySomeModels() {
+        return false;
+    }
+
+    /**
      * Draws the plot.
      *
      * @param series one entry per line or bar group; plots of a single run use the first that has data
-     * @return the chart, or empty when none of the series holds the data (nothing is an error)
+     * @return the encoded PNG, or empty when none of the series holds the data (nothing is an error)
      */
-    Optional<Chart<?, ?>> draw(List<ReportSeries> series);
+    Optional<byte[]> png(List<ReportSeries> series);
 }

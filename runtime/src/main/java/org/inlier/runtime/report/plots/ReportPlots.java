@@ -19,7 +19,7 @@ public final class ReportPlots {
 
     /** Every plot of a single run's report. */
     public static final List<ReportPlot> RUN = List.of(TRAINING_CURVE, OUTLIERS_DURING_TRAINING, QUALITY, LAYER_INF_NORM, LAYER_KURTOSIS,
-            new SqnrPlot(), new OutlierMapPlot(), new AttentionSinksPlot(), new ActivationHistogramPlot());
+            new SqnrPlot(), new OutlierMapPlot(), new PatchGridPlot(), new AttentionSinksPlot(), new ActivationHistogramPlot());
 
     /** The plots that compare configurations side by side, for a sweep's report. */
     public static final List<ReportPlot> COMPARISON = List.of(QUALITY, LAYER_INF_NORM, LAYER_KURTOSIS, TRAINING_CURVE, OUTLIERS_DURING_TRAINING);

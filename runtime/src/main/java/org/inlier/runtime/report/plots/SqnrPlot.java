@@ -10,7 +10,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /** The quantization error of one run per site, one bar per precision: where the grid hurts. */
-final class SqnrPlot implements ReportPlot {
+final class SqnrPlot implements ChartPlot {
 
     @Override
     public String file() {

@@ -14,7 +14,7 @@ import org.knowm.xchart.style.Styler;
  * A metric over training steps, from a table with a {@code step} column: one line per series;
  * for a single run a second metric on the right axis (the learning rate beside the loss).
  */
-final class StepCurvePlot implements ReportPlot {
+final class StepCurvePlot implements ChartPlot {
 
     private final String file;
     private final String title;
