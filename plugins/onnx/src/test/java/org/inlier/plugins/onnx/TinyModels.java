@@ -3,7 +3,6 @@ package org.inlier.plugins.onnx;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Function;
 import org.inlier.api.model.ModelFamily;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.ModelSpec;
@@ -96,20 +95,29 @@ final class TinyModels {
         return params;
     }
 
-    /** Inlier's fake quantization at the sites that have parameters, as the evaluate stage inserts it. */
-    static SiteInstrumentation fakeQuant(Map<String, QuantParams> params) {
-        Function<QuantizationSite, QuantParams> lookup = site -> params.get(site.name());
-        return new SiteInstrumentation() {
-            @Override
-            public SDVariable activation(QuantizationSite site, SDVariable x) {
-                QuantParams p = lookup.apply(site);
-                return p == null ? x : QUANTIZER.fakeQuantize(x, p, false);
-            }
+    /** Inlier's fake quantization at the sites that have parameters, as the evaluate stage inserts it; remembers each site's output. */
+    static final class FakeQuant implements SiteInstrumentation {
+        private final Map<String, QuantParams> params;
+        final Map<String, String> outputs = new LinkedHashMap<>();
 
-            @Override
-            public SDVariable weight(QuantizationSite site, SDVariable w) {
-                return activation(site, w);
+        FakeQuant(Map<String, QuantParams> params) {
+            this.params = params;
+        }
+
+        @Override
+        public SDVariable activation(QuantizationSite site, SDVariable x) {
+            QuantParams p = params.get(site.name());
+            if (p == null) {
+                return x;
             }
-        };
+            SDVariable q = QUANTIZER.fakeQuantize(x, p, false);
+            outputs.put(site.name(), q.name());
+            return q;
+        }
+
+        @Override
+        public SDVariable weight(QuantizationSite site, SDVariable w) {
+            return activation(site, w);
+        }
     }
 }
