@@ -30,6 +30,8 @@ final class QdqAgreement {
     }
 
     private final Map<String, Double> maxSteps = new LinkedHashMap<>();
+    private double quantizationNoise;
+    private double disagreement;
     private final Map<String, Double> mismatch = new LinkedHashMap<>();
 
     /** Compares every activation site on one batch. */
@@ -46,11 +48,22 @@ final class QdqAgreement {
         });
         List<String> fetch = new ArrayList<>();
         activationSites.forEach(site -> fetch.add(site + QdqSites.SUFFIX));
+        if (!fetch.contains(marked.output())) {
+            fetch.add(marked.output());
+        }
         OnnxExport export = OnnxExport.of(marked.sd(), sites, marked.placeholders(), fetch, "qdq");
-        Map<String, INDArray> expected = simulated.sd().output(feeds, activationSites.stream().map(fakeQuant.outputs::get).toList());
+        List<String> simulatedFetch = new ArrayList<>(activationSites.stream().map(fakeQuant.outputs::get).toList());
+        simulatedFetch.add(simulated.output());
+        Map<String, INDArray> expected = simulated.sd().output(feeds, simulatedFetch);
+        ModelGraph fp = models.fp();
+        INDArray fpOutput = fp.sd().output(feeds, fp.output()).get(fp.output()).castTo(DataType.DOUBLE);
         QdqAgreement agreement = new QdqAgreement();
         try (OnnxRuntimeModel ort = OnnxRuntimeModel.load(export.bytes(), 1, "qdq")) {
             Map<String, INDArray> got = ort.run(feeds, fetch);
+            INDArray simulatedOutput = expected.get(simulated.output()).castTo(DataType.DOUBLE);
+            INDArray ortOutput = got.get(marked.output()).castTo(DataType.DOUBLE);
+            agreement.quantizationNoise = simulatedOutput.sub(fpOutput).norm2Number().doubleValue();
+            agreement.disagreement = ortOutput.sub(simulatedOutput).norm2Number().doubleValue();
             for (String site : activationSites) {
                 double scale = params.get(site).scale()[0];
                 INDArray steps = Transforms.abs(got.get(site + QdqSites.SUFFIX).castTo(DataType.DOUBLE)
@@ -60,6 +73,23 @@ final class QdqAgreement {
             }
         }
         return agreement;
+    }
+
+    /**
+     * The first site, in the order the model declares them, where ONNX Runtime and the simulation
+     * disagree on any level; every site before it agrees exactly. Empty when all agree.
+     */
+    java.util.Optional<Worst> firstDivergence() {
+        return maxSteps.keySet().stream().filter(site -> maxSteps.get(site) > 0)
+                .map(site -> new Worst(site, maxSteps.get(site), mismatch.get(site))).findFirst();
+    }
+
+    /**
+     * How far ONNX Runtime's output is from the simulation's, relative to how far the simulation's
+     * is from the floating-point model's: {@code ‖ort − sim‖ / ‖sim − fp‖} over the batch.
+     */
+    double disagreementVsQuantizationNoise() {
+        return disagreement / quantizationNoise;
     }
 
     /** The largest difference of a site, in steps of its scale. */

@@ -31,6 +31,8 @@ final class TinyModels {
     private final ModelFamily family;
     private final Options options;
     private final int vocab;
+    private final Map<QuantizationSite, SDVariable> recorded = new LinkedHashMap<>();
+    private ModelGraph fp;
 
     TinyModels(ModelFamily family, Map<String, Object> options, int vocab) {
         this.family = family;
@@ -41,6 +43,26 @@ final class TinyModels {
     ModelGraph build(SiteInstrumentation sites) {
         SoftmaxAttention attention = new SoftmaxAttention();
         return family.build(new ModelSpec(options, vocab, attention, Options.withDefaults(attention.options(), Map.of()), sites, 7, false));
+    }
+
+    /** The floating-point model, built once (a pretrained family's build reads its whole checkpoint), with its sites recorded. */
+    ModelGraph fp() {
+        if (fp == null) {
+            fp = build(new SiteInstrumentation() {
+                @Override
+                public SDVariable activation(QuantizationSite site, SDVariable x) {
+                    recorded.put(site, x);
+                    return x;
+                }
+
+                @Override
+                public SDVariable weight(QuantizationSite site, SDVariable w) {
+                    recorded.put(site, w);
+                    return w;
+                }
+            });
+        }
+        return fp;
     }
 
     Map<String, INDArray> batch(int size, long seed) {
@@ -61,21 +83,7 @@ final class TinyModels {
      * channel with {@code weightBits}.
      */
     Map<String, QuantParams> calibrate(Map<String, INDArray> feeds, int weightBits, int activationBits) {
-        Map<QuantizationSite, SDVariable> recorded = new LinkedHashMap<>();
-        ModelGraph fp = build(new SiteInstrumentation() {
-            @Override
-            public SDVariable activation(QuantizationSite site, SDVariable x) {
-                recorded.put(site, x);
-                return x;
-            }
-
-            @Override
-            public SDVariable weight(QuantizationSite site, SDVariable w) {
-                recorded.put(site, w);
-                return w;
-            }
-        });
-        Map<String, INDArray> values = fp.sd().output(feeds, recorded.values().stream().map(SDVariable::name).toList());
+        Map<String, INDArray> values = fp().sd().output(feeds, recorded.values().stream().map(SDVariable::name).toList());
         Map<String, QuantParams> params = new LinkedHashMap<>();
         recorded.forEach((site, v) -> {
             if (site.name().startsWith("head.")) {
