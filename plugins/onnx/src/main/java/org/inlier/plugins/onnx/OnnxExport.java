@@ -43,7 +43,7 @@ public final class OnnxExport {
      *
      * @param sd      the graph, with the arrays of its variables and constants set
      * @param sites   the sites marked while the graph was built, or {@code null} for a floating-point export
-     * @param inputs  the placeholders to feed, in order
+     * @param inputs  the placeholders that may be fed, in order; those the outputs do not need are left out
      * @param outputs the variables to fetch
      * @param name    the graph's name
      * @throws IllegalArgumentException if the outputs need an op the exporter does not map (the message
@@ -53,15 +53,20 @@ public final class OnnxExport {
         Map<String, QdqSites.Marked> marked = sites == null ? Map.of() : sites.marked();
         OnnxGraphBuilder g = new OnnxGraphBuilder();
         Map<String, Integer> ranks = new HashMap<>();
+        List<DifferentialFunction> ops = needed(sd, outputs);
+        Set<String> read = new HashSet<>(outputs);
+        ops.forEach(op -> read.addAll(List.of(op.argNames())));
         for (String input : inputs) {
             SDVariable v = Objects.requireNonNull(sd.getVariable(input), () -> "no placeholder " + input + " in the graph");
-            g.input(input, v.dataType(), v.placeholderShape());
-            ranks.put(input, v.placeholderShape().length);
+            if (read.contains(input)) {
+                g.input(input, v.dataType(), v.placeholderShape());
+                ranks.put(input, v.placeholderShape().length);
+            }
         }
         Set<String> initializers = new HashSet<>();
         OpMapping mapping = new OpMapping(g, ranks);
         Encodings encodings = new Encodings();
-        for (DifferentialFunction op : needed(sd, outputs)) {
+        for (DifferentialFunction op : ops) {
             String out = op.outputVariablesNames()[0];
             QdqSites.Marked site = marked.get(out);
             if (site != null && isArray(sd.getVariable(site.input()))) {
@@ -82,8 +87,18 @@ public final class OnnxExport {
             }
         }
         for (String output : outputs) {
-            declare(sd, output, inputs, initializers, g, ranks);
-            g.output(output, sd.getVariable(output).dataType());
+            SDVariable v = sd.getVariable(output);
+            if (isArray(v)) {
+                // A constant output (an encoder's loss of 0): ONNX outputs come from nodes, so an Identity reads the value.
+                if (initializers.contains(output)) {
+                    throw new IllegalArgumentException("output " + output + " is a constant that ops also read; export the op's output instead");
+                }
+                g.initializer(output + "/value", v.getArr());
+                g.node("Identity", List.of(output + "/value"), List.of(output));
+            } else {
+                declare(sd, output, inputs, initializers, g, ranks);
+            }
+            g.output(output, v.dataType());
         }
         return new OnnxExport(g.build(name, PRODUCER), encodings);
     }
