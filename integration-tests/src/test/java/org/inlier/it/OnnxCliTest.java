@@ -31,16 +31,11 @@ class OnnxCliTest {
 
     @Test
     void exportWritesAQdqModelWithAPairPerActivationSiteAndEncodingsOfEverySite() throws Exception {
-        Path pipeline = Files.writeString(dir.resolve("quantize.yaml"), """
-                seed: 3
-                model: { family: decoder-clm, layers: 1, hidden: 32, heads: 2, ffn: 64, seq: 16 }
-                data: { set: text-file, path: "%s" }
-                backend: { id: nd4j-cpu, threads: 1 }
-                stages:
+        Path pipeline = pipeline("nd4j-cpu", """
                   - train: { steps: 20, batch: 8, lr: 1.0e-2, warmup: 2 }
                   - calibrate: { batches: 2, batch: 8 }
                   - quantize: { weights: { bits: 8, granularity: channel }, activations: { bits: 8 } }
-                """.formatted(TinyPipelines.text(dir).toAbsolutePath()));
+                """);
         CliResult run = CliResult.in(dir, "run", pipeline.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         Path runDir = onlyRun();
@@ -80,16 +75,11 @@ class OnnxCliTest {
 
     @Test
     void theEvaluateStageMeasuresTheQuantizedModelOnOnnxRuntime() throws Exception {
-        Path pipeline = Files.writeString(dir.resolve("ort.yaml"), """
-                seed: 3
-                model: { family: decoder-clm, layers: 1, hidden: 32, heads: 2, ffn: 64, seq: 16 }
-                data: { set: text-file, path: "%s" }
-                backend: { id: onnxruntime, threads: 1 }
-                stages:
+        Path pipeline = pipeline("onnxruntime", """
                   - calibrate: { batches: 2, batch: 8 }
                   - quantize: { weights: { bits: 8, granularity: channel }, activations: { bits: 8 } }
                   - evaluate: { batches: 2, batch: 8 }
-                """.formatted(TinyPipelines.text(dir).toAbsolutePath()));
+                """);
         CliResult run = CliResult.in(dir, "run", pipeline.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode quality = JSON.readTree(onlyRun().resolve("report.json").toFile()).at("/sections/quality");
@@ -105,18 +95,25 @@ class OnnxCliTest {
 
     @Test
     void trainingOnOnnxRuntimeFailsAtValidationNamingTheBackendAndTheStage() throws Exception {
-        Path pipeline = Files.writeString(dir.resolve("bad.yaml"), """
-                model: { family: decoder-clm, layers: 1, hidden: 16, heads: 2, ffn: 32, seq: 8 }
-                data: { set: text-file, path: "%s" }
-                backend: { id: onnxruntime }
-                stages:
+        Path pipeline = pipeline("onnxruntime", """
                   - train: { steps: 5 }
                   - quantize: { activations: { bits: 8, granularity: token } }
-                """.formatted(TinyPipelines.text(dir).toAbsolutePath()));
+                """);
         CliResult result = CliResult.in(dir, "validate", pipeline.toString());
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("stages[0].train: backend 'onnxruntime' does not train",
                 "stages[1].quantize.activations.granularity: backend 'onnxruntime' does not execute per-token quantization");
+    }
+
+    /** A tiny decoder on generated text, on the given backend, with these stages. */
+    private Path pipeline(String backend, String stages) throws Exception {
+        return Files.writeString(dir.resolve(backend + ".yaml"), """
+                seed: 3
+                model: { family: decoder-clm, layers: 1, hidden: 32, heads: 2, ffn: 64, seq: 16 }
+                data: { set: text-file, path: "%s" }
+                backend: { id: %s, threads: 1 }
+                stages:
+                """.formatted(TinyPipelines.text(dir).toAbsolutePath(), backend) + stages);
     }
 
     private Path onlyRun() throws Exception {

@@ -6,18 +6,17 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.io.IOException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -66,11 +65,6 @@ public final class OnnxRuntimeModel implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read ONNX file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The graph's input names. */
-    public List<String> inputs() {
-        return List.copyOf(session.getInputNames());
     }
 
     /**
@@ -151,5 +145,4 @@ public final class OnnxRuntimeModel implements AutoCloseable {
             default -> throw new IllegalArgumentException("ONNX Runtime returned a " + info.type + " tensor; the backend reads FLOAT, INT32, INT64");
         };
     }
-
 }

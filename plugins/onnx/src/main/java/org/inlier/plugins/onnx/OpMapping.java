@@ -22,10 +22,11 @@ final class OpMapping {
 
     /**
      * The epsilon written into {@code LayerNormalization}. ND4J's {@code layer_norm} adds none that
-     * can be measured (a row of variance 2.5e-13 still standardises to ±1; see {@code OpMappingTest}),
-     * so the export only guards against dividing by zero, with BERT's 1e-12.
+     * can be measured: a row of variance 2.5e-13 still standardises to ±1 (see {@code OpMappingTest}),
+     * where even BERT's 1e-12 would give ±0.45. 1e-30 lies far below the variance of any float32
+     * row that is not constant, and keeps a constant row at 0 instead of 0/0.
      */
-    static final float LAYER_NORM_EPSILON = 1e-12f;
+    static final float LAYER_NORM_EPSILON = 1e-30f;
 
     /** ND4J's GELU is the sigmoid approximation {@code x·σ(1.702·x)}. */
     private static final float GELU_SIGMOID_FACTOR = 1.702f;

@@ -39,28 +39,19 @@ class OnnxExportTest {
 
     @Test
     void w8a8ExportAgreesWithTheFakeQuantSimulationWithinOneStepAtEverySite() {
-        Map<String, QuantParams> params = DECODER.calibrate(DECODER.batch(8, 2), 8, 8);
-        QdqAgreement agreement = QdqAgreement.measure(DECODER, params, DECODER.batch(4, 1));
-        // The first site sees identical inputs (an exact lookup and one addition): identical levels.
-        assertThat(agreement.maxSteps("embed.sum")).isZero();
-        assertThat(agreement.worst().maxSteps()).as("%s", agreement.worst()).isLessThanOrEqualTo(1.001);
-        assertThat(agreement.worstMismatchShare()).as("%s", agreement.worst()).isLessThan(0.01);
+        QdqAgreement agreement = agreementAt(8, 8);
+        assertWithinOneStep(agreement);
         assertThat(agreement.disagreementVsQuantizationNoise()).isLessThan(0.05);
     }
 
     @Test
     void w4a4TravelsAsInt8ClippedToTheFourBitGrid() {
-        Map<String, QuantParams> params = DECODER.calibrate(DECODER.batch(8, 2), 4, 4);
-        QdqAgreement agreement = QdqAgreement.measure(DECODER, params, DECODER.batch(4, 1));
-        assertThat(agreement.maxSteps("embed.sum")).isZero();
-        assertThat(agreement.worst().maxSteps()).as("%s", agreement.worst()).isLessThanOrEqualTo(1.001);
-        assertThat(agreement.worstMismatchShare()).as("%s", agreement.worst()).isLessThan(0.01);
+        assertWithinOneStep(agreementAt(4, 4));
     }
 
     @Test
     void sixteenBitActivationsTravelAsUint16() {
-        Map<String, QuantParams> params = DECODER.calibrate(DECODER.batch(8, 2), 8, 16);
-        QdqAgreement agreement = QdqAgreement.measure(DECODER, params, DECODER.batch(4, 1));
+        QdqAgreement agreement = agreementAt(8, 16);
         assertThat(agreement.maxSteps("embed.sum")).isZero();
         // A 16-bit step (range / 65535) is close to float32 noise once LayerNorm has divided the
         // residual stream by its small σ (≈ 0.02 in a freshly initialised model): measured 3 steps.
@@ -75,5 +66,17 @@ class OnnxExportTest {
         assertThatThrownBy(() -> DECODER.build(QdqSites.of(params)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("layer.0.attn.probs").hasMessageContaining("per token");
+    }
+
+    private static QdqAgreement agreementAt(int weightBits, int activationBits) {
+        Map<String, QuantParams> params = DECODER.calibrate(DECODER.batch(8, 2), weightBits, activationBits);
+        return QdqAgreement.measure(DECODER, params, DECODER.batch(4, 1));
+    }
+
+    private static void assertWithinOneStep(QdqAgreement agreement) {
+        // The first site sees identical inputs (an exact lookup and one addition): identical levels.
+        assertThat(agreement.maxSteps("embed.sum")).isZero();
+        assertThat(agreement.worst().maxSteps()).as("%s", agreement.worst()).isLessThanOrEqualTo(1.001);
+        assertThat(agreement.worstMismatchShare()).as("%s", agreement.worst()).isLessThan(0.01);
     }
 }
