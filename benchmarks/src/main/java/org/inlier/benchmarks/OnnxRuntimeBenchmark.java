@@ -46,7 +46,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class OnnxRuntimeBenchmark {
 
     private static final int SEQ = 128;
-    private static final String OUTPUT = "last_hidden_state";
+    /** The original export names its last hidden state output_0. */
+    private static final String OUTPUT = "output_0";
 
     private static final String PIPELINE = """
             name: ort-benchmark
