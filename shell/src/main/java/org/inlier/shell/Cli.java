@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Make transformers quantization-friendly and quantize them.",
         subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class, StatusCommand.class, CancelCommand.class,
                 RunsCommand.class, ShellCommand.class, ServeCommand.class,
-                ReportCommand.class, CompareCommand.class, SweepCommand.class, EmbedCommand.class},
+                ReportCommand.class, CompareCommand.class, SweepCommand.class, EmbedCommand.class, ExportCommand.class},
         footer = {"", "Exit codes: 0 success, 1 run failed or cancelled, 2 invalid pipeline, command line or run id, 3 busy."})
 public final class Cli implements Runnable {
 

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -161,12 +162,17 @@ final class StoredQuantization implements SiteInstrumentation {
     }
 
     private SDVariable quantize(QuantizationSite site, SDVariable x) {
+        return paramsOf(site).map(p -> quantizer.fakeQuantize(x, p, false)).orElse(x);
+    }
+
+    /** A site's frozen parameters as stored, or empty when it stays in float; a site asked for counts as applied. */
+    Optional<QuantParams> paramsOf(QuantizationSite site) {
         Map<String, Object> stored = sites.get(site.name());
         if (stored == null) {
-            return x;
+            return Optional.empty();
         }
         applied.add(site.name());
-        return quantizer.fakeQuantize(x, params(site, stored), false);
+        return Optional.of(params(site, stored));
     }
 
     private QuantParams params(QuantizationSite site, Map<String, Object> stored) {

@@ -262,7 +262,7 @@ public final class PipelineValidator {
         return Options.withDefaults(specs, values);
     }
 
-    /** Every bit width a stage asks for must be one the backend executes. */
+    /** Every stage must be one the backend runs, at bit widths and granularities it executes. */
     private void checkCapabilities(PluginRef backendRef, List<StageConfig> stageConfigs) {
         if (backendRef == null) {
             return;
@@ -271,7 +271,17 @@ public final class PipelineValidator {
         Capabilities caps = backend.capabilities(backendRef.options());
         for (int i = 0; i < stageConfigs.size(); i++) {
             StageConfig stage = stageConfigs.get(i);
+            if (!caps.trains() && stage.name().equals("train")) {
+                problem("stages[" + i + "].train", "backend '" + backendRef.id() + "' does not train; train with a backend that"
+                        + " does (nd4j-cpu) and run the calibrate, quantize and evaluate stages on '" + backendRef.id() + "'");
+            }
             for (Map.Entry<String, Object> option : stage.options().asMap().entrySet()) {
+                if (option.getKey().endsWith("granularity") && option.getValue() instanceof String g
+                        && caps.granularities().stream().noneMatch(c -> c.name().equalsIgnoreCase(g))) {
+                    problem("stages[" + i + "]." + stage.name() + "." + option.getKey(), "backend '" + backendRef.id()
+                            + "' does not execute per-" + g + " quantization; it executes " + caps.granularities().stream()
+                            .map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList());
+                }
                 // A bit width of 0 switches a feature off (train's qat.bits), so the backend never executes it.
                 if (option.getKey().endsWith("bits") && option.getValue() instanceof Number bits && bits.intValue() != 0
                         && (bits.intValue() < caps.minBits() || bits.intValue() > caps.maxBits())) {

@@ -140,26 +140,35 @@ public final class EvaluateStage implements Stage {
         fpFetch.add(fpModel.output());
 
         double lossSum = 0;
+        double simulatedLossSum = 0;
         Sqnr outputSqnr = new Sqnr();
         PooledCosine cosine = new PooledCosine();
-        for (int b = 0; b < data.count(); b++) {
-            Map<String, INDArray> feeds = data.feeds(data.windows(b), b);
-            Map<String, INDArray> fpValues = fpModel.sd().output(feeds, fpFetch);
-            Map<String, INDArray> qValues = quantized.sd().output(feeds, quantizedFetch);
-            lossSum += qValues.get(quantized.loss()).getDouble(0);
-            accuracy.add(qValues);
-            for (String site : reference.keySet()) {
-                sqnr.get(site).add(fpValues.get(reference.get(site)), qValues.get(fakeQuant.outputs().get(site).name()));
+        Optional<String> executedBy;
+        try (BackendExecution backend = BackendExecution.of(run, plan.label())) {
+            for (int b = 0; b < data.count(); b++) {
+                Map<String, INDArray> feeds = data.feeds(data.windows(b), b);
+                Map<String, INDArray> fpValues = fpModel.sd().output(feeds, fpFetch);
+                Map<String, INDArray> simulatedValues = quantized.sd().output(feeds, quantizedFetch);
+                simulatedLossSum += simulatedValues.get(quantized.loss()).getDouble(0);
+                Map<String, INDArray> qValues = backend.outputs(feeds, simulatedValues, quantized);
+                lossSum += qValues.get(quantized.loss()).getDouble(0);
+                accuracy.add(qValues);
+                for (String site : reference.keySet()) {
+                    sqnr.get(site).add(fpValues.get(reference.get(site)), qValues.get(fakeQuant.outputs().get(site).name()));
+                }
+                INDArray fpOut = fpValues.get(fpModel.output());
+                INDArray qOut = qValues.get(quantized.output());
+                outputSqnr.add(fpOut, qOut);
+                if (fpOut.rank() == 3) { // per-token states; a classifier's (B, classes) logits have no tokens to pool
+                    cosine.add(fpOut, qOut, feeds.get(ModelGraph.PADDING_MASK));
+                }
             }
-            INDArray fpOut = fpValues.get(fpModel.output());
-            INDArray qOut = qValues.get(quantized.output());
-            outputSqnr.add(fpOut, qOut);
-            if (fpOut.rank() == 3) { // per-token states; a classifier's (B, classes) logits have no tokens to pool
-                cosine.add(fpOut, qOut, feeds.get(ModelGraph.PADDING_MASK));
-            }
+            backend.logAgainstSimulation(simulatedLossSum / data.count(), lossSum / data.count(), quantized);
+            executedBy = backend.executedBy();
         }
         reportGrid(run, plan);
         Map<String, Object> quality = qualityRow(fpModel, plan.label(), lossSum / data.count(), accuracy);
+        executedBy.ifPresent(backend -> quality.put("executed_by", backend));
         quality.put("output_sqnr_db", outputSqnr.decibels());
         if (Double.isFinite(cosine.mean())) {
             quality.put("pooled_cosine", cosine.mean());
