@@ -262,7 +262,7 @@ public final class PipelineValidator {
         return Options.withDefaults(specs, values);
     }
 
-    /** Every bit width a stage asks for must be one the backend executes. */
+    /** Every bit width and granularity a stage asks for must be one the backend executes. */
     private void checkCapabilities(PluginRef backendRef, List<StageConfig> stageConfigs) {
         if (backendRef == null) {
             return;
@@ -277,6 +277,12 @@ public final class PipelineValidator {
                         && (bits.intValue() < caps.minBits() || bits.intValue() > caps.maxBits())) {
                     problem("stages[" + i + "]." + stage.name() + "." + option.getKey(), "backend '" + backendRef.id()
                             + "' executes " + caps.minBits() + " to " + caps.maxBits() + " bits, not " + bits);
+                }
+                if (option.getKey().endsWith("granularity") && option.getValue() instanceof String granularity
+                        && caps.granularities().stream().noneMatch(g -> g.name().equalsIgnoreCase(granularity))) {
+                    problem("stages[" + i + "]." + stage.name() + "." + option.getKey(), "backend '" + backendRef.id()
+                            + "' executes granularities " + caps.granularities().stream().map(g -> g.name().toLowerCase()).sorted().toList()
+                            + ", not " + granularity);
                 }
             }
         }

@@ -139,9 +139,11 @@ public final class EvaluateStage implements Stage {
         double lossSum = 0;
         Sqnr outputSqnr = new Sqnr();
         PooledCosine cosine = new PooledCosine();
+        Optional<BackendExecution> onBackend = BackendExecution.of(run, plan, fpModel, fp, data.feeds(data.windows(0), 0));
         for (int b = 0; b < data.count(); b++) {
             Map<String, INDArray> feeds = data.feeds(data.windows(b), b);
             Map<String, INDArray> fpValues = fpModel.sd().output(feeds, fpFetch);
+            onBackend.ifPresent(backend -> backend.add(feeds, fpValues.get(fpModel.output())));
             Map<String, INDArray> qValues = quantized.sd().output(feeds, quantizedFetch);
             lossSum += qValues.get(quantized.loss()).getDouble(0);
             accuracy.add(qValues);
@@ -164,6 +166,7 @@ public final class EvaluateStage implements Stage {
         fpProbe.or(() -> LabelledProbe.of(run, options, fpModel))
                 .ifPresent(probe -> quality.put("probe_accuracy", probe.quantizedAccuracy(fpModel, quantized)));
         run.report().row("quality", quality);
+        onBackend.ifPresent(BackendExecution::report);
         String worst = null;
         for (Map.Entry<String, Sqnr> e : sqnr.entrySet()) {
             Map<String, Object> row = new LinkedHashMap<>();

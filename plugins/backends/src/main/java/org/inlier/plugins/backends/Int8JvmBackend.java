@@ -1,22 +1,30 @@
 package org.inlier.plugins.backends;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.inlier.api.backend.Capabilities;
 import org.inlier.api.backend.HardwareBackend;
 import org.inlier.api.backend.IntegerOp;
+import org.inlier.api.backend.QuantizedRunner;
 import org.inlier.api.plugin.OptionSpec;
 import org.inlier.api.plugin.Options;
 import org.inlier.api.quant.Granularity;
 import org.inlier.api.quant.QuantScheme;
 import org.inlier.plugins.backends.int8.Int8Gemm;
 import org.inlier.plugins.backends.int8.QuantizedLinear;
+import org.inlier.plugins.backends.int8.QuantizedModelFile;
+import org.inlier.plugins.backends.int8.model.Architecture;
+import org.inlier.plugins.backends.int8.model.IntegerTransformer;
 
 /**
- * Integer execution in pure Java: linear layers of a quantized model run as int8 × int8 → int32
- * products ({@link Int8Gemm}) requantised with integer multipliers and shifts
- * ({@link QuantizedLinear}). Bit widths 2 to 8 (weights of at most 4 bits packed two per byte),
- * weights per tensor or per output channel; it does not train.
+ * Integer execution in pure Java: a whole quantized decoder-clm or bert-onnx
+ * ({@link IntegerTransformer}) with its linear layers and attention products as int8 × int8 →
+ * int32 products ({@link Int8Gemm}) requantised with integer multipliers and shifts
+ * ({@link QuantizedLinear}), and LayerNorm, softmax and GELU in float on dequantised values. Bit
+ * widths 2 to 8 (weights of at most 4 bits packed two per byte), weights per tensor or per output
+ * channel, activations per tensor; it does not train (train and calibrate stages run on ND4J).
  */
 public final class Int8JvmBackend implements HardwareBackend {
 
@@ -24,6 +32,8 @@ public final class Int8JvmBackend implements HardwareBackend {
     public static final String ID = "int8-jvm";
 
     private static final int MAX_BITS = 8;
+    /** The attention variant whose probabilities are a plain softmax. */
+    private static final String ATTENTION = "vanilla";
 
     @Override
     public String id() {
@@ -42,12 +52,28 @@ public final class Int8JvmBackend implements HardwareBackend {
 
     @Override
     public Capabilities capabilities(Options options) {
-        return new Capabilities(QuantScheme.MIN_BITS, MAX_BITS, Set.of(Granularity.TENSOR, Granularity.CHANNEL), false, Set.of(IntegerOp.LINEAR));
+        return new Capabilities(QuantScheme.MIN_BITS, MAX_BITS, Set.of(Granularity.TENSOR, Granularity.CHANNEL), false,
+                Set.of(IntegerOp.LINEAR, IntegerOp.ATTENTION_PRODUCTS));
     }
 
     @Override
     public String activate(Options options) {
         return ID + ": " + gemm(options).description();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Executes decoder-clm and bert-onnx with softmax attention ({@value #ATTENTION}), as
+     * {@link IntegerTransformer} describes.
+     */
+    @Override
+    public Optional<QuantizedRunner> load(Options options, Path file, String family, int heads, String attention) {
+        if (!ATTENTION.equals(attention)) {
+            throw new IllegalArgumentException("backend '" + ID + "' executes softmax attention ('" + ATTENTION + "') only, not '"
+                    + attention + "'");
+        }
+        return Optional.of(new IntegerTransformer(QuantizedModelFile.load(file), Architecture.of(family), heads, gemm(options)));
     }
 
     /** The integer product these options configure, for building {@link QuantizedLinear} layers. */

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.inlier.api.backend.QuantizedRunner;
 import org.inlier.plugins.backends.int8.ActivationGrid;
 import org.inlier.plugins.backends.int8.ActivationProduct;
 import org.inlier.plugins.backends.int8.Int8Gemm;
@@ -33,10 +34,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * otherwise. Their output sites (scores, context, projections) may be in float: the accumulators
  * are then dequantised. Only softmax attention ({@code vanilla}) is executed.
  */
-public final class IntegerTransformer {
+public final class IntegerTransformer implements QuantizedRunner {
 
     /** bert-onnx's padding id: keys with this id get no attention. */
     static final int PAD_ID = 0;
+    /** The families' placeholders: token ids {@code (B, T)} and, in decoder-clm, next-token targets. */
+    private static final String TOKENS = "tokens";
+    private static final String TARGETS = "targets";
 
     private final Architecture architecture;
     private final int heads;
@@ -114,12 +118,44 @@ public final class IntegerTransformer {
         this.headBias = encoder ? null : floats(model, "head.bias");
     }
 
-    /** The family's output: decoder-clm's logits {@code (B, T, V)}, or bert-onnx's last hidden state {@code (B, T, D)}. */
-    public INDArray output(int[][] tokenIds) {
+    /** The family's output for its {@code tokens} placeholder: decoder-clm's logits {@code (B, T, V)}, or bert-onnx's last hidden state {@code (B, T, D)}. */
+    @Override
+    public INDArray output(Map<String, INDArray> feeds) {
+        int[][] tokenIds = feed(feeds, TOKENS).toIntMatrix();
         float[] y = forward(tokenIds, SiteTap.NONE);
         int b = tokenIds.length;
         int t = tokenIds[0].length;
         return Nd4j.create(y, new long[] {b, t, y.length / ((long) b * t)}, 'c');
+    }
+
+    /** decoder-clm's mean next-token cross-entropy (nats) over every position of the batch; NaN for bert-onnx, which has no loss. */
+    @Override
+    public double loss(Map<String, INDArray> feeds, INDArray output) {
+        if (architecture != Architecture.PRE_LN_DECODER) {
+            return Double.NaN;
+        }
+        int[] targets = feed(feeds, TARGETS).castTo(DataType.INT32).dup('c').data().asInt();
+        int vocab = (int) output.size(2);
+        float[] logits = output.castTo(DataType.FLOAT).dup('c').data().asFloat(); // (B·T, V)
+        double sum = 0;
+        for (int r = 0; r < targets.length; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int v = 0; v < vocab; v++) {
+                max = Math.max(max, logits[r * vocab + v]);
+            }
+            double partition = 0;
+            for (int v = 0; v < vocab; v++) {
+                partition += Math.exp(logits[r * vocab + v] - max);
+            }
+            sum += max + Math.log(partition) - logits[r * vocab + targets[r]];
+        }
+        return sum / targets.length;
+    }
+
+    @Override
+    public String description() {
+        return architecture.family() + " on int8-jvm (" + gemm.description() + "): integer linear layers and attention products, "
+                + "float32 embedding sum, LayerNorm, softmax, GELU and residuals" + (headBias != null ? ", float LM head" : "");
     }
 
     /**
@@ -182,6 +218,7 @@ public final class IntegerTransformer {
     }
 
     /** Bytes the model's parameters occupy here: integer weights and tables, their scales, and the float parameters. */
+    @Override
     public long parameterBytes() {
         long bytes = tokens.bytes() + positions.bytes() + 4 * floatParameters;
         for (Block b : blocks) {
@@ -336,6 +373,14 @@ public final class IntegerTransformer {
             }
             return Activation.quantized(levels.length / cols, cols, seen, grid);
         }
+    }
+
+    private static INDArray feed(Map<String, INDArray> feeds, String placeholder) {
+        INDArray x = feeds.get(placeholder);
+        if (x == null) {
+            throw new IllegalArgumentException("the batch has no '" + placeholder + "' placeholder; it has " + feeds.keySet());
+        }
+        return x;
     }
 
     private static float[] layerNorm(Activation x, Norm norm) {
