@@ -17,6 +17,7 @@ import org.inlier.plugins.backends.int8.QuantizedLinear;
 import org.inlier.plugins.backends.int8.QuantizedModelFile;
 import org.inlier.plugins.backends.int8.model.Architecture;
 import org.inlier.plugins.backends.int8.model.IntegerTransformer;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Integer execution in pure Java: a whole quantized decoder-clm or bert-onnx
@@ -47,7 +48,8 @@ public final class Int8JvmBackend implements HardwareBackend {
 
     @Override
     public List<OptionSpec> options() {
-        return List.of(OptionSpec.integer("threads", 0, 0, 1024, "threads of the integer product; 0 = one per available core"));
+        return List.of(OptionSpec.integer("threads", 0, 0, 1024,
+                "threads of the integer product and of ND4J's BLAS (float stages); 0 = one per available core"));
     }
 
     @Override
@@ -56,9 +58,12 @@ public final class Int8JvmBackend implements HardwareBackend {
                 Set.of(IntegerOp.LINEAR, IntegerOp.ATTENTION_PRODUCTS));
     }
 
+    /** Also sets ND4J's BLAS threads: the train, calibrate and quantize stages and the float reference run on ND4J. */
     @Override
     public String activate(Options options) {
-        return ID + ": " + gemm(options).description();
+        Nd4j.factory().blas().setMaxThreads(threads(options));
+        return ID + ": " + gemm(options).description() + "; float stages on ND4J with " + Nd4j.factory().blas().getMaxThreads()
+                + " BLAS threads";
     }
 
     /**
@@ -78,7 +83,11 @@ public final class Int8JvmBackend implements HardwareBackend {
 
     /** The integer product these options configure, for building {@link QuantizedLinear} layers. */
     public Int8Gemm gemm(Options options) {
+        return new Int8Gemm(threads(options));
+    }
+
+    private static int threads(Options options) {
         int threads = options.getInt("threads");
-        return new Int8Gemm(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     }
 }
