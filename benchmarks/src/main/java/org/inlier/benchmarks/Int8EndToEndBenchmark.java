@@ -57,9 +57,9 @@ public final class Int8EndToEndBenchmark {
             stages:
               - calibrate: { batches: 8, batch: 16 }
               - quantize: { weights: { bits: 8, granularity: channel }, activations: { bits: 8 } }
-              - evaluate: { batches: 4, batch: 16 }
+              - evaluate: { batches: 4, batch: 16, probe: { train: 0 } }
               - quantize: { weights: { bits: 4, granularity: channel }, activations: { bits: 8 } }
-              - evaluate: { batches: 4, batch: 16 }
+              - evaluate: { batches: 4, batch: 16, probe: { train: 0 } }
             """;
 
     private Int8EndToEndBenchmark() {

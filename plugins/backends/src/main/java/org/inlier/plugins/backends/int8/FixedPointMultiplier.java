@@ -63,7 +63,10 @@ public record FixedPointMultiplier(int multiplier, int shift) {
         long floor = product >> shift; // arithmetic shift: rounds toward −∞, so the remainder is in [0, 2^shift)
         long remainder = product - (floor << shift);
         long half = 1L << (shift - 1);
-        return remainder > half || (remainder == half && (floor & 1) != 0) ? floor + 1 : floor;
+        // Round up when remainder > half, or remainder == half and floor is odd: exactly when
+        // remainder + (floor & 1) > half. Without a branch (ties and odd floors are data-dependent,
+        // and this runs once per output element): the sign bit of half − remainder − (floor & 1).
+        return floor + ((half - remainder - (floor & 1)) >>> 63);
     }
 
     /**
