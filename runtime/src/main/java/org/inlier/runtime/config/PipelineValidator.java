@@ -276,17 +276,17 @@ public final class PipelineValidator {
                         + " does (nd4j-cpu) and run the calibrate, quantize and evaluate stages on '" + backendRef.id() + "'");
             }
             for (Map.Entry<String, Object> option : stage.options().asMap().entrySet()) {
-                if (option.getKey().endsWith("granularity") && option.getValue() instanceof String g
-                        && caps.granularities().stream().noneMatch(c -> c.name().equalsIgnoreCase(g))) {
-                    problem("stages[" + i + "]." + stage.name() + "." + option.getKey(), "backend '" + backendRef.id()
-                            + "' does not execute per-" + g + " quantization; it executes " + caps.granularities().stream()
-                            .map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList());
-                }
                 // A bit width of 0 switches a feature off (train's qat.bits), so the backend never executes it.
                 if (option.getKey().endsWith("bits") && option.getValue() instanceof Number bits && bits.intValue() != 0
                         && (bits.intValue() < caps.minBits() || bits.intValue() > caps.maxBits())) {
                     problem("stages[" + i + "]." + stage.name() + "." + option.getKey(), "backend '" + backendRef.id()
                             + "' executes " + caps.minBits() + " to " + caps.maxBits() + " bits, not " + bits);
+                }
+                if (option.getKey().endsWith("granularity") && option.getValue() instanceof String granularity
+                        && caps.granularities().stream().noneMatch(g -> g.name().equalsIgnoreCase(granularity))) {
+                    problem("stages[" + i + "]." + stage.name() + "." + option.getKey(), "backend '" + backendRef.id()
+                            + "' executes granularities " + caps.granularities().stream().map(g -> g.name().toLowerCase()).sorted().toList()
+                            + ", not " + granularity);
                 }
             }
         }

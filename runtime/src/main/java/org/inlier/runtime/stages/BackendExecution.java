@@ -1,92 +1,179 @@
 package org.inlier.runtime.stages;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.inlier.api.backend.CompiledModel;
 import org.inlier.api.backend.HardwareBackend;
 import org.inlier.api.backend.ModelExecution;
+import org.inlier.api.backend.QuantizedRunner;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.plugin.PluginKind;
+import org.inlier.api.site.QuantizationSite;
+import org.inlier.api.site.SiteKind;
+import org.inlier.runtime.config.PluginRef;
+import org.inlier.runtime.metrics.PooledCosine;
+import org.inlier.runtime.metrics.Sqnr;
 import org.inlier.runtime.model.SiteRecorder;
+import org.inlier.runtime.quant.QuantizationPlan;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The pipeline's backend running the quantized model itself (e.g. {@code onnxruntime}), when it
- * does ({@link HardwareBackend#execution}): the evaluate stage then takes the quantized model's
- * loss, output and accuracy from the backend, while the per-site SQNR still comes from the SameDiff
- * simulation, the only place every site's tensor can be read. For backends that only simulate,
- * everything stays as the simulation computed it.
+ * The quantized model executed by the pipeline's backend itself, beside the simulation: the
+ * evaluate stage feeds it the same batches and reports its loss and perplexity, output SQNR and
+ * pooled-embedding cosine against the float model, and its time per batch, as a quality row
+ * labelled {@code <precision> on <backend>}. A backend executes either the model's graph it
+ * compiles ({@link HardwareBackend#execution}: onnxruntime, through the ONNX export) or the quantize
+ * stage's saved integer model ({@link HardwareBackend#load}: int8-jvm's integer kernels). Backends
+ * that only simulate get no such row. Per-site SQNR stays the simulation's, the only place every
+ * site's tensor is read.
  */
 final class BackendExecution implements AutoCloseable {
 
     private final RunContext run;
-    private final String backendId;
-    private final ModelGraph executed;
-    private final CompiledModel compiled;
+    private final String label;
+    private final QuantizedRunner runner;
+    private final Sqnr outputSqnr = new Sqnr();
+    private final PooledCosine cosine = new PooledCosine();
+    private double lossSum;
+    private double seconds;
+    private int batches;
 
-    private BackendExecution(RunContext run, String backendId, ModelGraph executed, CompiledModel compiled) {
+    private BackendExecution(RunContext run, String label, QuantizedRunner runner) {
         this.run = run;
-        this.backendId = backendId;
-        this.executed = executed;
-        this.compiled = compiled;
-    }
-
-    /** Compiles the run's latest quantized model on the pipeline's backend, if the backend executes models. */
-    static BackendExecution of(RunContext run, String label) {
-        String id = run.config().backend().id();
-        HardwareBackend backend = run.registry().require(PluginKind.HARDWARE_BACKEND, id, HardwareBackend.class);
-        Optional<ModelExecution> execution = backend.execution(run.config().backend().options(), run.quantParams());
-        if (execution.isEmpty()) {
-            return new BackendExecution(run, id, null, null);
-        }
-        ModelGraph executed = run.buildModel(new SiteRecorder(execution.get()), false);
-        List<String> outputs = new ArrayList<>(List.of(executed.loss(), executed.output()));
-        if (executed.sd().hasVariable(ModelGraph.ACCURACY)) {
-            outputs.add(ModelGraph.ACCURACY);
-        }
-        CompiledModel compiled = execution.get().compile(executed, outputs);
-        run.events().log("evaluate " + label + " on " + id + ": " + compiled.description());
-        return new BackendExecution(run, id, executed, compiled);
+        this.label = label;
+        this.runner = runner;
     }
 
     /**
-     * The quantized model's values for one batch: the simulation's, with the loss, output and
-     * accuracy replaced by the backend's when it executes the model.
+     * The pipeline's backend's own execution of the latest quantize stage's model, if it has one.
+     *
+     * @param fpModel the float model, run once on {@code feeds} to read the number of attention heads
+     * @param fp      its sites
+     * @param feeds   the first evaluation batch
      */
-    Map<String, INDArray> outputs(Map<String, INDArray> feeds, Map<String, INDArray> simulated, ModelGraph simulatedModel) {
-        if (compiled == null) {
-            return simulated;
+    static Optional<BackendExecution> of(RunContext run, QuantizationPlan plan, ModelGraph fpModel, SiteRecorder fp,
+                                         Map<String, INDArray> feeds) {
+        PluginRef ref = run.config().backend();
+        HardwareBackend backend = run.registry().require(PluginKind.HARDWARE_BACKEND, ref.id(), HardwareBackend.class);
+        Optional<QuantizedRunner> runner = backend.execution(ref.options(), run.quantParams()).map(execution -> compiled(run, execution));
+        if (runner.isEmpty() && backend.capabilities(ref.options()).integerExecution()) {
+            runner = backend.load(ref.options(), run.dir().resolve(QuantizeStage.fileName(plan.label())), run.config().model().id(),
+                    heads(fpModel, fp, feeds), run.config().attention().id());
         }
-        Map<String, INDArray> values = new HashMap<>(simulated);
-        Map<String, INDArray> fromBackend = compiled.run(feeds);
-        values.put(simulatedModel.loss(), fromBackend.get(executed.loss()));
-        values.put(simulatedModel.output(), fromBackend.get(executed.output()));
-        if (fromBackend.containsKey(ModelGraph.ACCURACY)) {
-            values.put(ModelGraph.ACCURACY, fromBackend.get(ModelGraph.ACCURACY));
-        }
-        return values;
+        return runner.map(r -> {
+            run.events().log("evaluate " + plan.label() + " on " + ref.id() + ": " + r.description());
+            return new BackendExecution(run, plan.label() + " on " + ref.id(), r);
+        });
     }
 
-    /** Logs the backend's mean loss beside the simulation's, for models that have a loss. */
-    void logAgainstSimulation(double simulatedLoss, double loss, ModelGraph simulatedModel) {
-        if (compiled != null && simulatedModel.sd().getVariable(simulatedModel.loss()).getVariableType() != VariableType.CONSTANT) {
-            run.events().log(String.format("evaluate on %s: mean loss %.6f (SameDiff simulation %.6f)", backendId, loss, simulatedLoss));
+    /** The run's model built through the backend's instrumentation and compiled by it. */
+    private static QuantizedRunner compiled(RunContext run, ModelExecution execution) {
+        ModelGraph model = run.buildModel(new SiteRecorder(execution), false);
+        boolean hasLoss = model.sd().getVariable(model.loss()).getVariableType() != VariableType.CONSTANT;
+        List<String> outputs = new ArrayList<>(List.of(model.output()));
+        if (hasLoss) {
+            outputs.add(model.loss());
+        }
+        return new CompiledRunner(execution.compile(model, outputs), model.output(), hasLoss ? model.loss() : null);
+    }
+
+    /** Runs one batch and compares its output with the float model's. */
+    void add(Map<String, INDArray> feeds, INDArray fpOutput) {
+        long start = System.nanoTime();
+        INDArray output = runner.output(feeds);
+        seconds += (System.nanoTime() - start) / 1e9;
+        batches++;
+        lossSum += runner.loss(feeds, output);
+        outputSqnr.add(fpOutput, output);
+        if (output.rank() == 3 && feeds.containsKey(ModelGraph.PADDING_MASK)) {
+            cosine.add(fpOutput, output, feeds.get(ModelGraph.PADDING_MASK));
         }
     }
 
-    /** The backend's id when it executed the model, for the quality row. */
-    Optional<String> executedBy() {
-        return compiled == null ? Optional.empty() : Optional.of(backendId);
+    /** The quality row of the backend's execution. */
+    void report() {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("precision", label);
+        double loss = lossSum / batches;
+        if (Double.isFinite(loss)) {
+            row.put("loss", loss);
+            row.put("perplexity", Math.exp(loss));
+        }
+        row.put("output_sqnr_db", outputSqnr.decibels());
+        if (Double.isFinite(cosine.mean())) {
+            row.put("pooled_cosine", cosine.mean());
+        }
+        row.put("seconds_per_batch", seconds / batches);
+        if (runner.parameterBytes() > 0) {
+            row.put("parameter_bytes", runner.parameterBytes());
+        }
+        run.report().row("quality", row);
     }
 
     @Override
     public void close() {
-        if (compiled != null) {
-            compiled.close();
+        if (runner instanceof CompiledRunner compiled) {
+            compiled.model.close();
         }
+    }
+
+    /**
+     * A compiled model as a runner: one run per batch gives the output and, from the same run, the
+     * loss {@link #loss} is asked for next.
+     */
+    private static final class CompiledRunner implements QuantizedRunner {
+
+        private final CompiledModel model;
+        private final String output;
+        private final String loss;
+        private Map<String, INDArray> lastFeeds;
+        private Map<String, INDArray> lastValues;
+
+        CompiledRunner(CompiledModel model, String output, String loss) {
+            this.model = model;
+            this.output = output;
+            this.loss = loss;
+        }
+
+        @Override
+        public INDArray output(Map<String, INDArray> feeds) {
+            lastFeeds = feeds;
+            lastValues = model.run(feeds);
+            return lastValues.get(output);
+        }
+
+        @Override
+        public double loss(Map<String, INDArray> feeds, INDArray out) {
+            if (loss == null) {
+                return Double.NaN;
+            }
+            return (feeds == lastFeeds ? lastValues : model.run(feeds)).get(loss).getDouble(0);
+        }
+
+        @Override
+        public long parameterBytes() {
+            return 0; // held by the other runtime, not measured here
+        }
+
+        @Override
+        public String description() {
+            return model.description();
+        }
+    }
+
+    /** The heads of the first attention-scores site, {@code (B, H, T, T)}: a family's options need not name them (bert-onnx reads them from its file). */
+    private static int heads(ModelGraph model, SiteRecorder sites, Map<String, INDArray> feeds) {
+        for (Map.Entry<QuantizationSite, SDVariable> e : sites.sites().entrySet()) {
+            if (e.getKey().kind() == SiteKind.ATTENTION_SCORES) {
+                String name = e.getValue().name();
+                return (int) model.sd().output(feeds, List.of(name)).get(name).size(1);
+            }
+        }
+        throw new IllegalStateException("the model has no attention-scores site to read its heads from");
     }
 }

@@ -140,17 +140,15 @@ public final class EvaluateStage implements Stage {
         fpFetch.add(fpModel.output());
 
         double lossSum = 0;
-        double simulatedLossSum = 0;
         Sqnr outputSqnr = new Sqnr();
         PooledCosine cosine = new PooledCosine();
-        Optional<String> executedBy;
-        try (BackendExecution backend = BackendExecution.of(run, plan.label())) {
+        Optional<BackendExecution> onBackend = BackendExecution.of(run, plan, fpModel, fp, data.feeds(data.windows(0), 0));
+        try {
             for (int b = 0; b < data.count(); b++) {
                 Map<String, INDArray> feeds = data.feeds(data.windows(b), b);
                 Map<String, INDArray> fpValues = fpModel.sd().output(feeds, fpFetch);
-                Map<String, INDArray> simulatedValues = quantized.sd().output(feeds, quantizedFetch);
-                simulatedLossSum += simulatedValues.get(quantized.loss()).getDouble(0);
-                Map<String, INDArray> qValues = backend.outputs(feeds, simulatedValues, quantized);
+                onBackend.ifPresent(backend -> backend.add(feeds, fpValues.get(fpModel.output())));
+                Map<String, INDArray> qValues = quantized.sd().output(feeds, quantizedFetch);
                 lossSum += qValues.get(quantized.loss()).getDouble(0);
                 accuracy.add(qValues);
                 for (String site : reference.keySet()) {
@@ -163,12 +161,11 @@ public final class EvaluateStage implements Stage {
                     cosine.add(fpOut, qOut, feeds.get(ModelGraph.PADDING_MASK));
                 }
             }
-            backend.logAgainstSimulation(simulatedLossSum / data.count(), lossSum / data.count(), quantized);
-            executedBy = backend.executedBy();
+        } finally {
+            onBackend.ifPresent(BackendExecution::close);
         }
         reportGrid(run, plan);
         Map<String, Object> quality = qualityRow(fpModel, plan.label(), lossSum / data.count(), accuracy);
-        executedBy.ifPresent(backend -> quality.put("executed_by", backend));
         quality.put("output_sqnr_db", outputSqnr.decibels());
         if (Double.isFinite(cosine.mean())) {
             quality.put("pooled_cosine", cosine.mean());
@@ -176,6 +173,7 @@ public final class EvaluateStage implements Stage {
         fpProbe.or(() -> LabelledProbe.of(run, options, fpModel))
                 .ifPresent(probe -> quality.put("probe_accuracy", probe.quantizedAccuracy(fpModel, quantized)));
         run.report().row("quality", quality);
+        onBackend.ifPresent(BackendExecution::report);
         String worst = null;
         for (Map.Entry<String, Sqnr> e : sqnr.entrySet()) {
             Map<String, Object> row = new LinkedHashMap<>();

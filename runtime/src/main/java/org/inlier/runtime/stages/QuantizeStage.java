@@ -97,8 +97,7 @@ public final class QuantizeStage implements Stage {
                 "granularity", p.scheme().granularity().name().toLowerCase(), "scale", p.scale(), "zero_point", p.zeroPoint())));
         state.put("sites", described);
         state.put("float_sites", plan.placement().inFloat());
-        String file = "quantized-" + plan.label().toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("-$", "") + ".zip";
-        new Checkpoint(state, Map.of("int", integers, "float", run.weights())).save(run.dir().resolve(file));
+        new Checkpoint(state, Map.of("int", integers, "float", run.weights())).save(run.dir().resolve(fileName(plan.label())));
 
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("precision", plan.label());
@@ -110,6 +109,11 @@ public final class QuantizeStage implements Stage {
         summary.put("sites_by_precision", plan.placement().summary());
         run.report().values("quantization", summary);
         reportSitePrecision(run, plan, sites);
+    }
+
+    /** The file a quantized model of this label is saved to in the run's folder, e.g. {@code quantized-w8a8.zip}. */
+    static String fileName(String label) {
+        return "quantized-" + label.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("-$", "") + ".zip";
     }
 
     /** RTN: the weight's own min-max range at the site's scheme. */

@@ -51,11 +51,36 @@ public record FixedPointMultiplier(int multiplier, int shift) {
 
     /** {@code round(value · multiplier · 2^−shift)}, halves to even. */
     public long apply(int value) {
-        long product = (long) value * multiplier;
+        return apply(value, 0);
+    }
+
+    /**
+     * {@code round((value · multiplier + addend) · 2^−shift)}, halves to even: a multiply-add in one
+     * rounding, with a real offset given in units of {@code 2^−shift} by {@link #addend}.
+     */
+    public long apply(int value, long addend) {
+        long product = (long) value * multiplier + addend;
         long floor = product >> shift; // arithmetic shift: rounds toward −∞, so the remainder is in [0, 2^shift)
         long remainder = product - (floor << shift);
         long half = 1L << (shift - 1);
-        return remainder > half || (remainder == half && (floor & 1) != 0) ? floor + 1 : floor;
+        // Round up when remainder > half, or remainder == half and floor is odd: exactly when
+        // remainder + (floor & 1) > half. Without a branch (ties and odd floors are data-dependent,
+        // and this runs once per output element): the sign bit of half − remainder − (floor & 1).
+        return floor + ((half - remainder - (floor & 1)) >>> 63);
+    }
+
+    /**
+     * A real offset in units of {@code 2^−shift}, for {@link #apply(int, long)}: {@code real} is
+     * represented to {@code 2^−shift}, far finer than one output level.
+     *
+     * @throws IllegalArgumentException if {@code |real| · 2^shift} reaches 2^61, so that the sum could overflow a long
+     */
+    public long addend(double real) {
+        double scaled = Math.scalb(real, shift);
+        if (!(Math.abs(scaled) < 0x1p61)) {
+            throw new IllegalArgumentException("offset " + real + " is too large for a fixed-point multiply-add with shift " + shift);
+        }
+        return Math.round(scaled);
     }
 
     /** The real multiplier this form represents. */

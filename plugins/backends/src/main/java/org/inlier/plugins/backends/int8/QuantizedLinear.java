@@ -16,13 +16,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * levels {@code q_w} (scale {@code s_w} per tensor or per output column {@code j}) and output
  * parameters {@code s_y, z_y}:
  * <pre>
- *   acc_j = Σ_k (q_x,k − z_x) · q_w,kj + round(b_j / (s_x s_w,j))          (int32)
- *   q_y,j = clamp(z_y + round(acc_j · s_x s_w,j / s_y), qmin_y, qmax_y)     ({@link FixedPointMultiplier})
+ *   acc_j = Σ_k (q_x,k − z_x) · q_w,kj                                          (int32, exact)
+ *   q_y,j = clamp(z_y + round(acc_j · s_x s_w,j / s_y + b_j / s_y), qmin_y, qmax_y)
  * </pre>
  * which is the fake-quant simulation's {@code q_y = clamp(rint((x̂ Ŵ + b) / s_y) + z_y)} computed
- * without floating point. Asymmetric inputs (levels up to 255) are shifted by −128 into int8 for
+ * without floating point: the second line is one 64-bit multiply-add and shift
+ * ({@link FixedPointMultiplier#apply(int, long)}) with the multiplier {@code s_x s_w,j / s_y} in
+ * 31 bits and the bias {@code b_j / s_y} in the same fixed-point units. (The usual int32 bias on
+ * the accumulator grid, {@code round(b_j / (s_x s_w,j))}, is off by up to half an accumulator
+ * step — with 4-bit weights a sizeable part of an output level — and put 0.20–0.23 % of the
+ * outputs one level from the simulation in IntegerTransformerMatchesSimulationTest, against
+ * 0.01 % at 8 bits.) Asymmetric inputs (levels up to 255) are shifted by −128 into int8 for
  * {@link Int8Gemm}; the shift and {@code z_x} fold into one constant per column,
- * {@code (128 − z_x) · Σ_k q_w,kj}, added with the bias.
+ * {@code (128 − z_x) · Σ_k q_w,kj}.
  *
  * <p>Weights of at most 4 bits are kept {@link PackedInt4 packed two per byte} and unpacked for
  * each product: half the memory at rest, for an unpacking pass small beside the product itself.
@@ -40,8 +46,14 @@ public final class QuantizedLinear {
     private final int inputShift;
     private final long inputMin;
     private final long inputMax;
-    /** Per output column: the folded zero-point correction plus the quantized bias. */
+    /** Per output column: the folded zero-point correction. */
     private final int[] columnOffset;
+    /** Per output column: {@code b_j / s_y} in the fixed-point units of its requantisation; {@code null} with no output site. */
+    private final long[] biasAddend;
+    /** Per output column: {@code s_x s_w,j}, the real value of one accumulator step. */
+    private final double[] accumulatorScale;
+    private final float[] bias;
+    /** Per output column; {@code null} when the output is not a quantized site. */
     private final FixedPointMultiplier[] requantisation;
     private final long outputZero;
     private final long outputMin;
@@ -52,7 +64,8 @@ public final class QuantizedLinear {
      *               or per output channel (axis 1), at most 8 bits
      * @param bias   {@code out} floating-point biases
      * @param input  the input site's per-tensor parameters, at most 8 bits
-     * @param output the output site's per-tensor parameters
+     * @param output the output site's per-tensor parameters, or {@code null} when the output is
+     *               no quantized site (then only {@link #real} applies)
      * @param gemm   the integer product to run on
      * @throws IllegalArgumentException naming the parameter this layer cannot execute
      */
@@ -67,7 +80,9 @@ public final class QuantizedLinear {
         QuantParams wp = weight.params();
         checkWeight(wp.scheme(), wp.scale().length);
         checkPerTensor("input", input);
-        checkPerTensor("output", output);
+        if (output != null) {
+            checkPerTensor("output", output);
+        }
         if (bias.length != out) {
             throw new IllegalArgumentException(bias.length + " biases for " + out + " output columns");
         }
@@ -76,9 +91,10 @@ public final class QuantizedLinear {
         this.inputShift = inputScheme.symmetric() ? 0 : ASYMMETRIC_SHIFT;
         this.inputMin = inputScheme.qmin();
         this.inputMax = inputScheme.qmax();
-        this.outputZero = output.zeroPoint()[0];
-        this.outputMin = output.scheme().qmin();
-        this.outputMax = output.scheme().qmax();
+        this.outputZero = output == null ? 0 : output.zeroPoint()[0];
+        this.outputMin = output == null ? 0 : output.scheme().qmin();
+        this.outputMax = output == null ? 0 : output.scheme().qmax();
+        this.bias = bias.clone();
 
         int[] levels = w.castTo(DataType.INT32).dup('c').data().asInt(); // (in, out)
         byte[] transposed = new byte[in * out];
@@ -95,15 +111,18 @@ public final class QuantizedLinear {
 
         double inputScale = input.scale()[0];
         long inputZero = input.zeroPoint()[0];
-        double outputScale = output.scale()[0];
         double[] weightScale = wp.scale();
         this.columnOffset = new int[out];
-        this.requantisation = new FixedPointMultiplier[out];
+        this.biasAddend = output == null ? null : new long[out];
+        this.accumulatorScale = new double[out];
+        this.requantisation = output == null ? null : new FixedPointMultiplier[out];
         for (int j = 0; j < out; j++) {
-            double accumulatorScale = inputScale * weightScale[weightScale.length == 1 ? 0 : j];
-            long quantizedBias = (long) Math.rint(bias[j] / accumulatorScale);
-            columnOffset[j] = Math.toIntExact((inputShift - inputZero) * columnSum[j] + quantizedBias);
-            requantisation[j] = FixedPointMultiplier.of(accumulatorScale / outputScale);
+            accumulatorScale[j] = inputScale * weightScale[weightScale.length == 1 ? 0 : j];
+            columnOffset[j] = Math.toIntExact((inputShift - inputZero) * columnSum[j]);
+            if (output != null) {
+                requantisation[j] = FixedPointMultiplier.of(accumulatorScale[j] / output.scale()[0]);
+                biasAddend[j] = requantisation[j].addend(bias[j] / output.scale()[0]);
+            }
         }
     }
 
@@ -118,7 +137,7 @@ public final class QuantizedLinear {
     }
 
     /**
-     * The int32 accumulators {@code acc_j} (bias included) of {@code rows} input rows.
+     * The int32 accumulators {@code acc_j} (zero-point corrected, without the bias) of {@code rows} input rows.
      *
      * @param inputLevels {@code (rows, in)} row-major levels of the input site's grid
      * @return {@code (rows, out)} row-major
@@ -155,14 +174,36 @@ public final class QuantizedLinear {
      * @return {@code (rows, out)} row-major levels of the output site's grid
      */
     public int[] forward(int[] inputLevels, int rows) {
+        if (requantisation == null) {
+            throw new IllegalStateException("this layer's output is no quantized site: take its real values");
+        }
         int[] acc = accumulators(inputLevels, rows);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < out; j++) {
-                long level = outputZero + requantisation[j].apply(acc[r * out + j]);
+                long level = outputZero + requantisation[j].apply(acc[r * out + j], biasAddend[j]);
                 acc[r * out + j] = (int) Math.min(Math.max(level, outputMin), outputMax);
             }
         }
         return acc;
+    }
+
+    /**
+     * The real outputs {@code x̂ Ŵ + b} of {@code rows} input rows, for an output that is no
+     * quantized site (the first FFN linear, whose output goes through GELU first): the exact
+     * integer product scaled by {@code s_x s_w,j}, plus the float bias.
+     *
+     * @param inputLevels {@code (rows, in)} row-major levels of the input site's grid
+     * @return {@code (rows, out)} row-major
+     */
+    public float[] real(int[] inputLevels, int rows) {
+        int[] acc = accumulators(inputLevels, rows);
+        float[] y = new float[acc.length];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < out; j++) {
+                y[r * out + j] = (float) (acc[r * out + j] * accumulatorScale[j]) + bias[j];
+            }
+        }
+        return y;
     }
 
     /** Bytes the weights occupy: {@code in · out} at 8 bits, half that packed at 4. */

@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -39,15 +41,29 @@ public final class QuantizedModelFile {
     private static final int WEIGHT_CHANNEL_AXIS = 1;
 
     private final Path file;
-    private final JsonNode sites;
+    private final Map<String, QuantParams> sites;
     private final Map<String, INDArray> integers;
     private final Map<String, INDArray> floats;
 
-    private QuantizedModelFile(Path file, JsonNode sites, Map<String, INDArray> integers, Map<String, INDArray> floats) {
+    private QuantizedModelFile(Path file, Map<String, QuantParams> sites, Map<String, INDArray> integers, Map<String, INDArray> floats) {
         this.file = file;
-        this.sites = sites;
-        this.integers = integers;
-        this.floats = floats;
+        this.sites = Map.copyOf(sites);
+        this.integers = Map.copyOf(integers);
+        this.floats = Map.copyOf(floats);
+    }
+
+    /**
+     * A quantized model held in memory, as the quantize stage would save it: for tests, and for
+     * callers that quantized a model themselves.
+     *
+     * @param source   named in errors, e.g. the file it would be saved to
+     * @param sites    every quantized site's parameters, weights included
+     * @param integers the integer levels of every quantized weight site
+     * @param floats   every float array of the model by variable name (biases, LayerNorm γ and β, ...)
+     */
+    public static QuantizedModelFile of(Path source, Map<String, QuantParams> sites, Map<String, INDArray> integers,
+                                        Map<String, INDArray> floats) {
+        return new QuantizedModelFile(source, sites, integers, floats);
     }
 
     /**
@@ -77,15 +93,44 @@ public final class QuantizedModelFile {
         if (sites == null) {
             throw new IllegalArgumentException(file + " has no state.json with sites: not a quantize stage's output");
         }
-        return new QuantizedModelFile(file, sites, integers, floats);
+        Map<String, QuantParams> params = new HashMap<>();
+        sites.fields().forEachRemaining(e -> params.put(e.getKey(), params(e.getValue())));
+        return new QuantizedModelFile(file, params, integers, floats);
+    }
+
+    /** Whether the site is quantized in this file (a site of the model not listed stays in float). */
+    public boolean quantizes(String site) {
+        return sites.containsKey(site);
+    }
+
+    /** The quantized activation sites, those without integer levels. */
+    public List<String> activationSites() {
+        List<String> names = new ArrayList<>(sites.keySet());
+        names.removeIf(integers::containsKey);
+        return names;
+    }
+
+    /** Whether the model has a float array of this name. */
+    public boolean hasFloat(String variable) {
+        return floats.containsKey(variable);
+    }
+
+    /** The file this model was read from. */
+    public Path file() {
+        return file;
     }
 
     /** A site's frozen parameters. */
     public QuantParams params(String site) {
-        JsonNode s = sites.get(site);
-        if (s == null) {
+        QuantParams p = sites.get(site);
+        if (p == null) {
             throw new IllegalArgumentException("site '" + site + "' is not quantized in " + file);
         }
+        return p;
+    }
+
+    /** A site's parameters as {@code state.json} gives them. */
+    private static QuantParams params(JsonNode s) {
         Granularity granularity = Granularity.valueOf(s.get("granularity").asText().toUpperCase(Locale.ROOT));
         QuantScheme scheme = new QuantScheme(s.get("bits").asInt(), s.get("symmetric").asBoolean(), granularity,
                 granularity == Granularity.CHANNEL ? WEIGHT_CHANNEL_AXIS : -1, SymmetricGrid.RESTRICTED);
@@ -118,11 +163,12 @@ public final class QuantizedModelFile {
 
     /**
      * The integer linear layer {@code name} (weight {@code name.weight}, bias {@code name.bias})
-     * between two quantized activation sites.
+     * from a quantized activation site to another, or to a float output when {@code outputSite}
+     * is not quantized in this file.
      */
     public QuantizedLinear linear(String name, String inputSite, String outputSite, Int8Gemm gemm) {
         return new QuantizedLinear(weight(name + ".weight"), floatArray(name + ".bias").toFloatVector(),
-                params(inputSite), params(outputSite), gemm);
+                params(inputSite), quantizes(outputSite) ? params(outputSite) : null, gemm);
     }
 
     private static INDArray read(ZipInputStream zip) throws IOException {

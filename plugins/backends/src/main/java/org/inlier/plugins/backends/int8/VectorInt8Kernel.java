@@ -13,8 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * 8 widenings for 16 multiply-adds instead of 2 for 1. Leftover rows, columns and the tail of
  * {@code k} beyond a multiple of the lane count take single dot products and scalar code.
  *
- * <p>Measured limit on JDK 17: C2 boxes the 16 accumulators when the {@code k} loop ends (96 MiB
- * allocated per 1024³ product, 1.5 KiB per block), which costs most where {@code k} is small.
+ * <p>The 16 accumulators are reduced with {@code reduceLanes} written out in {@link #block}, not
+ * through a helper method: on JDK 17, C2 does not inline such a helper into this large method, and
+ * passing a vector to a call that is not inlined boxes it — 16 boxes per block, 96 MiB allocated
+ * per 1024³ product, which halved the speed (53 → 132 GOPS at 1024³, 30 → 118 GOPS at MiniLM's
+ * 128 × 384 × 384, one thread, thread CPU time; BENCHMARKS.md). The kernel now allocates nothing.
  *
  * <p>Loading this class needs {@code jdk.incubator.vector} (started with
  * {@code --add-modules jdk.incubator.vector}); {@link Int8Gemm} falls back to
@@ -94,22 +97,29 @@ final class VectorInt8Kernel implements Int8Kernel {
         int r1 = r0 + n;
         int r2 = r1 + n;
         int r3 = r2 + n;
-        c[r0] = sum(c00) + tail(a, a0, bt, b0, vectorK, k);
-        c[r0 + 1] = sum(c01) + tail(a, a0, bt, b1, vectorK, k);
-        c[r0 + 2] = sum(c02) + tail(a, a0, bt, b2, vectorK, k);
-        c[r0 + 3] = sum(c03) + tail(a, a0, bt, b3, vectorK, k);
-        c[r1] = sum(c10) + tail(a, a1, bt, b0, vectorK, k);
-        c[r1 + 1] = sum(c11) + tail(a, a1, bt, b1, vectorK, k);
-        c[r1 + 2] = sum(c12) + tail(a, a1, bt, b2, vectorK, k);
-        c[r1 + 3] = sum(c13) + tail(a, a1, bt, b3, vectorK, k);
-        c[r2] = sum(c20) + tail(a, a2, bt, b0, vectorK, k);
-        c[r2 + 1] = sum(c21) + tail(a, a2, bt, b1, vectorK, k);
-        c[r2 + 2] = sum(c22) + tail(a, a2, bt, b2, vectorK, k);
-        c[r2 + 3] = sum(c23) + tail(a, a2, bt, b3, vectorK, k);
-        c[r3] = sum(c30) + tail(a, a3, bt, b0, vectorK, k);
-        c[r3 + 1] = sum(c31) + tail(a, a3, bt, b1, vectorK, k);
-        c[r3 + 2] = sum(c32) + tail(a, a3, bt, b2, vectorK, k);
-        c[r3 + 3] = sum(c33) + tail(a, a3, bt, b3, vectorK, k);
+        c[r0] = c00.reduceLanes(VectorOperators.ADD);
+        c[r0 + 1] = c01.reduceLanes(VectorOperators.ADD);
+        c[r0 + 2] = c02.reduceLanes(VectorOperators.ADD);
+        c[r0 + 3] = c03.reduceLanes(VectorOperators.ADD);
+        c[r1] = c10.reduceLanes(VectorOperators.ADD);
+        c[r1 + 1] = c11.reduceLanes(VectorOperators.ADD);
+        c[r1 + 2] = c12.reduceLanes(VectorOperators.ADD);
+        c[r1 + 3] = c13.reduceLanes(VectorOperators.ADD);
+        c[r2] = c20.reduceLanes(VectorOperators.ADD);
+        c[r2 + 1] = c21.reduceLanes(VectorOperators.ADD);
+        c[r2 + 2] = c22.reduceLanes(VectorOperators.ADD);
+        c[r2 + 3] = c23.reduceLanes(VectorOperators.ADD);
+        c[r3] = c30.reduceLanes(VectorOperators.ADD);
+        c[r3 + 1] = c31.reduceLanes(VectorOperators.ADD);
+        c[r3 + 2] = c32.reduceLanes(VectorOperators.ADD);
+        c[r3 + 3] = c33.reduceLanes(VectorOperators.ADD);
+        if (vectorK < k) {
+            for (int r = 0; r < BLOCK; r++) {
+                for (int q = 0; q < BLOCK; q++) {
+                    c[(i + r) * n + j + q] += tail(a, (i + r) * k, bt, (j + q) * k, vectorK, k);
+                }
+            }
+        }
     }
 
     /** One dot product of a row of A and a row of Bᵀ, each starting at its offset. */
@@ -118,15 +128,11 @@ final class VectorInt8Kernel implements Int8Kernel {
         for (int p = 0; p < vectorK; p += LANES) {
             acc = acc.add(widen(a, aRow + p).mul(widen(bt, bRow + p)));
         }
-        return sum(acc) + tail(a, aRow, bt, bRow, vectorK, k);
+        return acc.reduceLanes(VectorOperators.ADD) + tail(a, aRow, bt, bRow, vectorK, k);
     }
 
     private static IntVector widen(byte[] array, int offset) {
         return (IntVector) ByteVector.fromArray(BYTES, array, offset).convertShape(VectorOperators.B2I, INTS, 0);
-    }
-
-    private static int sum(IntVector v) {
-        return v.reduceLanes(VectorOperators.ADD);
     }
 
     /** The products from {@code vectorK} to {@code k} that do not fill a vector. */

@@ -42,6 +42,24 @@ class FixedPointMultiplierTest {
     }
 
     @Test
+    void aMultiplyAddRoundsOnceAndKeepsAFractionalOffset() {
+        FixedPointMultiplier half = FixedPointMultiplier.of(0.5);
+        // 3 · 0.5 + 0.3 = 1.8 → 2; 3 · 0.5 − 0.3 = 1.2 → 1; 5 · 0.5 + 0.5 = 3 exactly; 1 · 0.5 + 1 = 1.5 → 2 (to even).
+        assertThat(half.apply(3, half.addend(0.3))).isEqualTo(2);
+        assertThat(half.apply(3, half.addend(-0.3))).isEqualTo(1);
+        assertThat(half.apply(5, half.addend(0.5))).isEqualTo(3);
+        assertThat(half.apply(1, half.addend(1.0))).isEqualTo(2);
+        // An offset of 0.3 would be lost on a grid of whole accumulator steps (round(0.3 / 0.5) = 1 step = 0.5):
+        // 2 · 0.5 + 0.3 = 1.3 → 1, not 1.5 → 2.
+        assertThat(half.apply(2, half.addend(0.3))).isEqualTo(1);
+        FixedPointMultiplier tenth = FixedPointMultiplier.of(0.1);
+        // 1000 · 0.1 − 100.4 = −0.4 → 0; 26 · 0.1 + 0.95 = 3.55 → 4.
+        assertThat(tenth.apply(1000, tenth.addend(-100.4))).isZero();
+        assertThat(tenth.apply(26, tenth.addend(0.95))).isEqualTo(4);
+        assertThatThrownBy(() -> tenth.addend(0x1p30)).hasMessageContaining("too large for a fixed-point multiply-add");
+    }
+
+    @Test
     void aMantissaThatRoundsUpToTwoMovesToTheNextExponent() {
         FixedPointMultiplier almostOne = FixedPointMultiplier.of(1 - 0x1p-40);
         assertThat(almostOne).isEqualTo(new FixedPointMultiplier(1 << 30, 30));

@@ -28,21 +28,21 @@ class QuantizedLinearTest {
     }
 
     private static QuantizedLinear perTensorLayer() {
-        // W = 0.25 · levels = ((1, −2), (0.5, 1.5), (25, −25)); b = (0.375, −1) is (3, −8) at the accumulator scale 0.125.
+        // W = 0.25 · levels = ((1, −2), (0.5, 1.5), (25, −25)); b = (0.375, −1), which is (1.5, −4) output steps of 0.25.
         QuantizedTensor w = weight(new byte[][] {{4, -8}, {2, 6}, {100, -100}}, QuantScheme.symmetricPerTensor(8), 0.25);
         return new QuantizedLinear(w, new float[] {0.375f, -1.0f}, INPUT, OUTPUT, GEMM);
     }
 
     @Test
-    void accumulatorsAreTheZeroPointCorrectedProductPlusTheQuantizedBias() {
-        // Row 1: (2, −2, 0) · (4, 2, 100) + 3 = 7; (2, −2, 0) · (−8, 6, −100) − 8 = −36.
-        // Row 3: (245, −10, 0) · … : 980 − 20 + 3 = 963 and −1960 − 60 − 8 = −2028.
-        assertThat(perTensorLayer().accumulators(ROWS, 3)).containsExactly(7, -36, 3, -8, 963, -2028);
+    void accumulatorsAreTheZeroPointCorrectedProduct() {
+        // Row 1: (2, −2, 0) · (4, 2, 100) = 4; (2, −2, 0) · (−8, 6, −100) = −28.
+        // Row 3: (245, −10, 0) · … : 980 − 20 = 960 and −1960 − 60 = −2020.
+        assertThat(perTensorLayer().accumulators(ROWS, 3)).containsExactly(4, -28, 0, 0, 960, -2020);
     }
 
     @Test
     void outputLevelsRoundTiesToEvenAndClampToTheOutputGrid() {
-        // q_y = 20 + round(acc · 0.125 / 0.25): 20 + round(3.5) = 24, 20 − 18 = 2; 20 + round(1.5) = 22, 20 − 4 = 16;
+        // q_y = 20 + round(acc · 0.125 / 0.25 + b / 0.25), b / 0.25 = (1.5, −4): 20 + round(3.5) = 24, 20 − 18 = 2; 20 + round(1.5) = 22, 20 − 4 = 16;
         // 20 + 482 (481.5 to even) clamps to 255, 20 − 1014 clamps to 0.
         assertThat(perTensorLayer().forward(ROWS, 3)).containsExactly(24, 2, 22, 16, 255, 0);
     }
@@ -50,13 +50,13 @@ class QuantizedLinearTest {
     @Test
     void fourBitPerChannelWeightsArePackedAndScaledPerColumn() {
         QuantScheme w4 = new QuantScheme(4, true, Granularity.CHANNEL, 1, SymmetricGrid.RESTRICTED);
-        // Column scales 0.25 and 0.5: accumulator scales 0.125 and 0.25, biases (3, −4) there.
+        // Column scales 0.25 and 0.5: accumulator scales 0.125 and 0.25; b / s_y = (1.5, −4).
         QuantizedTensor w = weight(new byte[][] {{4, -8}, {2, 6}, {7, -7}}, w4, 0.25, 0.5);
         QuantParams symmetricOutput = new QuantParams(QuantScheme.symmetricPerTensor(8), new double[] {0.25}, new long[] {0});
         QuantizedLinear layer = new QuantizedLinear(w, new float[] {0.375f, -1.0f}, INPUT, symmetricOutput, GEMM);
 
-        // (2, −2, 0) · (4, 2, 7) + 3 = 7 → round(7 · 0.125 / 0.25) = round(3.5) = 4;
-        // (2, −2, 0) · (−8, 6, −7) − 4 = −32 → round(−32 · 0.25 / 0.25) = −32.
+        // (2, −2, 0) · (4, 2, 7) = 4 → round(4 · 0.125 / 0.25 + 1.5) = round(3.5) = 4;
+        // (2, −2, 0) · (−8, 6, −7) = −28 → round(−28 · 0.25 / 0.25 − 4) = −32.
         assertThat(layer.forward(new int[] {12, 8, 10}, 1)).containsExactly(4, -32);
         assertThat(layer.weightBytes()).as("6 four-bit levels in 3 bytes").isEqualTo(3);
     }

@@ -1,0 +1,105 @@
+package org.inlier.plugins.backends.int8;
+
+/**
+ * The product of two quantized activations, {@code C = α · Â · B̂ᵀ} (attention's {@code Q Kᵀ / √d}
+ * and {@code P V}), in integers:
+ * <pre>
+ *   acc_ij = Σ_p (a_ip − z_a) · (b_jp − z_b)                                   (int32, exact)
+ *   q_c,ij = clamp(z_c + round(acc_ij · α s_a s_b / s_c), qmin_c, qmax_c)      ({@link FixedPointMultiplier})
+ * </pre>
+ * Levels of asymmetric 8-bit grids (0..255) are shifted by −128 into int8 for {@link Int8Gemm};
+ * the shifts and zero-points fold into per-row and per-column sums:
+ * {@code Σ (a' + c_a)(b' + c_b) = Σ a'b' + c_b Σ a' + c_a Σ b' + k c_a c_b} with
+ * {@code c = shift − z}.
+ */
+public final class ActivationProduct {
+
+    private final ActivationGrid left;
+    private final ActivationGrid right;
+    private final double realMultiplier;
+    private final Int8Gemm gemm;
+
+    /**
+     * @param left       the grid of {@code A}'s levels
+     * @param right      the grid of {@code B}'s levels
+     * @param multiplier {@code α}, applied to the real product (1/√d for attention scores)
+     * @param gemm       the integer product to run on
+     */
+    public ActivationProduct(ActivationGrid left, ActivationGrid right, double multiplier, Int8Gemm gemm) {
+        this.left = left;
+        this.right = right;
+        this.realMultiplier = multiplier * left.scale() * right.scale();
+        this.gemm = gemm;
+    }
+
+    /**
+     * The exact accumulators {@code acc = (A − z_a)(B − z_b)ᵀ}.
+     *
+     * @param a  {@code (m, k)} levels of the left grid
+     * @param bt {@code (n, k)} levels of the right grid: B transposed
+     * @return {@code (m, n)}
+     */
+    public int[] accumulators(int[] a, int[] bt, int m, int n, int k) {
+        int shiftA = shift(left);
+        int shiftB = shift(right);
+        byte[] a8 = int8(a, shiftA);
+        byte[] b8 = int8(bt, shiftB);
+        int[] acc = new int[m * n];
+        gemm.multiply(a8, b8, acc, m, n, k);
+        int ca = shiftA - left.zeroPoint();
+        int cb = shiftB - right.zeroPoint();
+        int[] rowSums = sums(a8, m, k);
+        int[] columnSums = sums(b8, n, k);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                acc[i * n + j] += cb * rowSums[i] + ca * columnSums[j] + k * ca * cb;
+            }
+        }
+        return acc;
+    }
+
+    /** The real value {@code α s_a s_b · acc} of accumulators, in float. */
+    public float[] real(int[] acc) {
+        float[] x = new float[acc.length];
+        for (int i = 0; i < acc.length; i++) {
+            x[i] = (float) (acc[i] * realMultiplier);
+        }
+        return x;
+    }
+
+    /** Accumulators requantised to the output grid with an integer multiplier and shift. */
+    public int[] requantise(int[] acc, ActivationGrid output) {
+        FixedPointMultiplier m = FixedPointMultiplier.of(realMultiplier / output.scale());
+        int[] q = new int[acc.length];
+        for (int i = 0; i < acc.length; i++) {
+            long level = output.zeroPoint() + m.apply(acc[i]);
+            q[i] = (int) Math.min(Math.max(level, output.qmin()), output.qmax());
+        }
+        return q;
+    }
+
+    /** 128 for grids whose levels exceed int8 (asymmetric 8-bit), 0 otherwise. */
+    private static int shift(ActivationGrid grid) {
+        return grid.qmax() > Byte.MAX_VALUE ? 128 : 0;
+    }
+
+    private static byte[] int8(int[] levels, int shift) {
+        byte[] bytes = new byte[levels.length];
+        for (int i = 0; i < levels.length; i++) {
+            bytes[i] = (byte) (levels[i] - shift);
+        }
+        return bytes;
+    }
+
+    private static int[] sums(byte[] rows, int count, int k) {
+        int[] sums = new int[count];
+        for (int r = 0; r < count; r++) {
+            int s = 0;
+            for (int p = 0; p < k; p++) {
+                s += rows[r * k + p];
+            }
+            sums[r] = s;
+        }
+        return sums;
+    }
+}
