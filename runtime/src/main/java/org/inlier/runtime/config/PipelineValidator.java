@@ -262,7 +262,11 @@ public final class PipelineValidator {
         return Options.withDefaults(specs, values);
     }
 
-    /** Every stage must be one the backend runs, at bit widths and granularities it executes. */
+    /**
+     * Every bit width and granularity a stage asks for must be one the backend executes. Training,
+     * calibration and quantization run on ND4J whatever the backend; a backend that executes
+     * models itself does so in the evaluate stage.
+     */
     private void checkCapabilities(PluginRef backendRef, List<StageConfig> stageConfigs) {
         if (backendRef == null) {
             return;
@@ -271,10 +275,6 @@ public final class PipelineValidator {
         Capabilities caps = backend.capabilities(backendRef.options());
         for (int i = 0; i < stageConfigs.size(); i++) {
             StageConfig stage = stageConfigs.get(i);
-            if (!caps.trains() && stage.name().equals("train")) {
-                problem("stages[" + i + "].train", "backend '" + backendRef.id() + "' does not train; train with a backend that"
-                        + " does (nd4j-cpu) and run the calibrate, quantize and evaluate stages on '" + backendRef.id() + "'");
-            }
             for (Map.Entry<String, Object> option : stage.options().asMap().entrySet()) {
                 // A bit width of 0 switches a feature off (train's qat.bits), so the backend never executes it.
                 if (option.getKey().endsWith("bits") && option.getValue() instanceof Number bits && bits.intValue() != 0
