@@ -1,26 +1,16 @@
 package org.inlier.plugins.backends;
 
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Set;
-import org.inlier.api.backend.Capabilities;
-import org.inlier.api.backend.HardwareBackend;
-import org.inlier.api.plugin.OptionSpec;
-import org.inlier.api.plugin.Options;
-import org.inlier.api.quant.Granularity;
-import org.inlier.api.quant.QuantScheme;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
+import java.util.Optional;
 
 /**
- * The default backend: ND4J's native CPU build (OpenBLAS + OpenMP). Quantization is simulated
- * in floating point, so every bit width and granularity is supported.
+ * The default backend: ND4J's native CPU build (OpenBLAS + OpenMP). It runs on whichever ND4J
+ * build Inlier was built with, and says so when that is not the CPU one.
  */
-public final class Nd4jCpuBackend implements HardwareBackend {
+public final class Nd4jCpuBackend extends Nd4jBackend {
 
     @Override
     public String id() {
-       return "nd4j-cpu";
+        return "nd4j-cpu";
     }
 
     @Override
@@ -29,25 +19,7 @@ public final class Nd4jCpuBackend implements HardwareBackend {
     }
 
     @Override
-    public List<OptionSpec> options() {
-        return List.of(
-                OptionSpec.integer("threads", 0, 0, 1024, "BLAS and OpenMP threads; 0 = one per available core"),
-                OptionSpec.choice("dtype", "float32", List.of("float32", "float64"), "floating-point type of new arrays"));
-    }
-
-    @Override
-    public Capabilities capabilities(Options options) {
-        return new Capabilities(QuantScheme.MIN_BITS, QuantScheme.MAX_BITS, EnumSet.allOf(Granularity.class), true, Set.of());
-    }
-
-    @Override
-    public String activate(Options options) {
-        int threads = options.getInt("threads") == 0 ? Runtime.getRuntime().availableProcessors() : options.getInt("threads");
-        // OpenBLAS runs the GEMMs, where nearly all the time goes. ND4J's own OpenMP pool follows
-        // OMP_NUM_THREADS at start-up; setting it afterwards has no effect (measured), so bin/inlier exports it.
-        Nd4j.factory().blas().setMaxThreads(threads);
-        DataType dtype = "float64".equals(options.getString("dtype")) ? DataType.DOUBLE : DataType.FLOAT;
-        Nd4j.setDefaultDataTypes(dtype, dtype);
-        return "nd4j-cpu: " + Nd4j.factory().blas().getMaxThreads() + " BLAS threads, " + options.getString("dtype");
+    Optional<String> requiredBuild() {
+        return Optional.empty();
     }
 }
