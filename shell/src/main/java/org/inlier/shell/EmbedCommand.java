@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.inlier.runtime.config.PipelineException;
-import org.inlier.runtime.plugins.PluginDiscovery;
-import org.inlier.runtime.plugins.PluginProblem;
 import org.inlier.runtime.plugins.PluginRegistry;
 import org.inlier.runtime.store.AtomicFiles;
 import org.inlier.runtime.store.Npy;
@@ -88,10 +86,7 @@ final class EmbedCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return ExitCodes.INVALID;
         }
-        PluginRegistry registry = PluginDiscovery.discover(runtime.plugins);
-        for (PluginProblem problem : registry.problems()) {
-            err.println("warning: plugin skipped: " + problem);
-        }
+        PluginRegistry registry = runtime.registry();
         SentenceEncoder.Embeddings embeddings;
         try {
             SentenceEncoder encoder = SentenceEncoder.resolve(source, quantized, new RunStore(runtime.runs), registry);

@@ -19,8 +19,6 @@ import org.inlier.runtime.config.PipelineLoader;
 import org.inlier.runtime.config.PipelineValidator;
 import org.inlier.runtime.model.Checkpoint;
 import org.inlier.runtime.model.SiteRecorder;
-import org.inlier.runtime.plugins.PluginDiscovery;
-import org.inlier.runtime.plugins.PluginProblem;
 import org.inlier.runtime.plugins.PluginRegistry;
 import org.inlier.runtime.stages.PipelineRunner;
 import org.inlier.runtime.stages.RunContext;
@@ -80,10 +78,7 @@ final class ExportCommand implements Callable<Integer> {
             err.println("error: -o " + output + ": the file must end in .onnx");
             return ExitCodes.INVALID;
         }
-        PluginRegistry registry = PluginDiscovery.discover(runtime.plugins);
-        for (PluginProblem problem : registry.problems()) {
-            err.println("warning: plugin skipped: " + problem);
-        }
+        PluginRegistry registry = runtime.registry();
         try {
             return export(registry, err);
         } catch (PipelineException e) {

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.inlier.runtime.config.PipelineException;
 import org.inlier.runtime.config.PipelineLoader;
-import org.inlier.runtime.plugins.PluginDiscovery;
-import org.inlier.runtime.plugins.PluginProblem;
 import org.inlier.runtime.plugins.PluginRegistry;
 import org.inlier.runtime.report.Tables;
 import org.inlier.runtime.stages.RunEvents;
@@ -54,10 +52,7 @@ final class SweepCommand implements Callable<Integer> {
             Cli.err().println("give a sweep file or --resume <sweep-id> (not both)");
             return ExitCodes.INVALID;
         }
-        PluginRegistry registry = PluginDiscovery.discover(runtime.plugins);
-        for (PluginProblem problem : registry.problems()) {
-            Cli.err().println("warning: plugin skipped: " + problem);
-        }
+        PluginRegistry registry = runtime.registry();
         Map<String, Stage> stages = StageCatalog.builtIn();
         RunStore store = new RunStore(runtime.runs);
         Path dir;
