@@ -40,13 +40,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Run with {@code OMP_NUM_THREADS=1} and {@code --add-modules jdk.incubator.vector}; arguments,
  * optional: {@code --runs=N} timed runs per batch size (default 7 at batch 1, 3 at batch 32, after
- * 2 warm-up runs), {@code --cache=DIR}. Output is Markdown.
+ * 20 and 2 warm-up runs), {@code --cache=DIR}. Output is Markdown.
  */
 public final class Int8EndToEndBenchmark {
 
     private static final int SEQ = 128;
     private static final int HEADS = 12;
-    private static final int WARMUP = 2;
+    /** Warm-up runs at batch 1: enough for C2 to compile int8-jvm's Java code (its first ten passes run slower). */
+    private static final int WARMUP_BATCH_1 = 20;
+    /** Warm-up runs at batch 32, after batch 1 has warmed everything up. */
+    private static final int WARMUP_BATCH_32 = 2;
 
     private static final String PIPELINE = """
             name: int8-end-to-end
@@ -141,7 +144,7 @@ public final class Int8EndToEndBenchmark {
                     () -> int4.output(feeds));
             List<Timing> timings = new ArrayList<>();
             contenders.forEach(c -> timings.add(new Timing(runs)));
-            for (int r = -WARMUP; r < runs; r++) {
+            for (int r = batch == 1 ? -WARMUP_BATCH_1 : -WARMUP_BATCH_32; r < runs; r++) {
                 for (int i = 0; i < contenders.size(); i++) {
                     if (r >= 0) {
                         timings.get(i).start();
