@@ -30,7 +30,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorElementwiseKernel implements ElementwiseKernel {
 
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
     /** As many float lanes as double lanes, for work widened to double. */
     private static final VectorSpecies<Float> HALF_FLOATS = VectorSpecies.of(float.class, VectorShape.forBitSize(DOUBLES.length() * Float.SIZE));
@@ -39,6 +38,7 @@ final class VectorElementwiseKernel implements ElementwiseKernel {
     private static final VectorSpecies<Integer> HALF_INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(LONGS.length() * Integer.SIZE));
     /** Adding and subtracting 1.5·2²³ rounds a float of magnitude ≤ 2²² to an integer, half to even. */
     private static final float ROUNDING = 0x1.8p23f;
+    private static final int ROUNDING_BITS = Float.floatToRawIntBits(ROUNDING);
     private static final float ROUNDABLE = 0x1p22f;
     private static final float SQRT_HALF = (float) Math.sqrt(0.5);
     private static final float SIGMOID_GELU_SLOPE = 1.702f;
@@ -55,7 +55,9 @@ final class VectorElementwiseKernel implements ElementwiseKernel {
             FloatVector scaled = FloatVector.fromArray(FLOATS, values, i).div(scale).max(-ROUNDABLE).min(ROUNDABLE);
             FloatVector level = scaled.add(ROUNDING).sub(ROUNDING).add(zeroPoint).max(qmin).min(qmax);
             level = level.blend(0f, level.test(VectorOperators.IS_NAN)); // as the scalar (int) NaN
-            ((IntVector) level.convertShape(VectorOperators.F2I, INTS, 0)).intoArray(levels, i);
+            // The integer-valued level plus 1.5·2²³ holds the level in its low mantissa bits: an int
+            // without F2I, which JDK 17's C2 does not compile to vector code (its fallback was slower than scalar).
+            level.add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS).intoArray(levels, i);
         }
         for (; i < values.length; i++) {
             levels[i] = grid.level(values[i]);
