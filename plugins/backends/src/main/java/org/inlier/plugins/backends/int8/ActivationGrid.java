@@ -44,7 +44,15 @@ public final class ActivationGrid {
                 (int) params.scheme().qmax());
     }
 
-    /** The level of a real value. */
+    /** The levels of real values, {@code levels[i]} of {@code values[i]}, on the fastest {@link ElementwiseKernel}. */
+    public void levels(float[] values, int[] levels) {
+        if (levels.length != values.length) {
+            throw new IllegalArgumentException(levels.length + " levels for " + values.length + " values");
+        }
+        ElementwiseKernel.FASTEST.quantize(values, levels, this);
+    }
+
+    /** The level of a real value: the definition. */
     public int level(float x) {
         float level = (float) Math.rint(x / scale) + zeroPoint;
         return (int) Math.min(Math.max(level, qmin), qmax);

@@ -67,15 +67,13 @@ public final class ActivationProduct {
         return x;
     }
 
-    /** Accumulators requantised to the output grid with an integer multiplier and shift. */
-    public int[] requantise(int[] acc, ActivationGrid output) {
-        FixedPointMultiplier m = FixedPointMultiplier.of(realMultiplier / output.scale());
-        int[] q = new int[acc.length];
-        for (int i = 0; i < acc.length; i++) {
-            long level = output.zeroPoint() + m.apply(acc[i]);
-            q[i] = (int) Math.min(Math.max(level, output.qmin()), output.qmax());
-        }
-        return q;
+    /**
+     * Requantises accumulators to the output grid with an integer multiplier and shift, in place.
+     *
+     * @param acc {@code (m, n)} accumulators, overwritten by their levels
+     */
+    public void requantise(int[] acc, int n, ActivationGrid output) {
+        Requantisation.perTensor(FixedPointMultiplier.of(realMultiplier / output.scale()), n, output).apply(acc);
     }
 
     /** 128 for grids whose levels exceed int8 (asymmetric 8-bit), 0 otherwise. */

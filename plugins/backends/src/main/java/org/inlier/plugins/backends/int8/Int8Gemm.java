@@ -7,16 +7,14 @@ import java.util.concurrent.ForkJoinTask;
 
 /**
  * The int8 × int8 → int32 matrix product {@code C = A · Bᵀ}, exact, on {@code threads} threads,
- * with the fastest kernel this JVM can load: the Vector API kernel when the JVM was started with
- * {@code --add-modules jdk.incubator.vector} (bin/inlier, the build's compiler and Surefire do),
- * otherwise the scalar kernel. The choice is made once, when this class loads, and
+ * with the fastest kernel this JVM can load: the Vector API kernel when {@link VectorApi} finds the
+ * module, otherwise the scalar kernel. The choice is made once, when this class loads, and
  * {@link #description()} says which was taken and why.
  */
 public final class Int8Gemm {
 
-    private static final String VECTOR_MODULE = "jdk.incubator.vector";
     /** The kernel every instance uses unless given another, and why it was chosen. */
-    private static final Choice FASTEST = choose();
+    private static final VectorApi.Choice<Int8Kernel> FASTEST = VectorApi.choose(() -> new VectorInt8Kernel(), ScalarInt8Kernel::new);
     /** Output columns per task: enough work per task (k · 64 · m products) to amortise the hand-off. */
     private static final int COLUMNS_PER_TASK = 64;
     /** The largest k whose sums cannot overflow: k · (−128)² ≤ Integer.MAX_VALUE. */
@@ -27,12 +25,9 @@ public final class Int8Gemm {
     private final int threads;
     private final ForkJoinPool pool;
 
-    private record Choice(Int8Kernel kernel, String reason) {
-    }
-
     /** A product with the fastest available kernel on {@code threads} threads (at least 1). */
     public Int8Gemm(int threads) {
-        this(FASTEST.kernel, FASTEST.reason, threads);
+        this(FASTEST.implementation(), FASTEST.reason(), threads);
     }
 
     /** A product with the scalar kernel whatever the JVM offers: the reference in tests and benchmarks. */
@@ -90,21 +85,6 @@ public final class Int8Gemm {
     private static void check(String name, int length, int rows, int columns) {
         if (rows < 0 || columns < 0 || length != (long) rows * columns) {
             throw new IllegalArgumentException(name + " has " + length + " elements, expected " + rows + " × " + columns);
-        }
-    }
-
-    /**
-     * The Vector API kernel if its module is in the boot layer and visible to this class's loader
-     * (an OSGi framework may hide it), otherwise the scalar one, with the reason.
-     */
-    private static Choice choose() {
-        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
-            return new Choice(new ScalarInt8Kernel(), VECTOR_MODULE + " absent; start java with --add-modules " + VECTOR_MODULE);
-        }
-        try {
-            return new Choice(new VectorInt8Kernel(), VECTOR_MODULE + " present");
-        } catch (LinkageError e) {
-            return new Choice(new ScalarInt8Kernel(), VECTOR_MODULE + " not visible to this class loader: " + e);
         }
     }
 }

@@ -48,16 +48,11 @@ public final class QuantizedLinear {
     private final long inputMax;
     /** Per output column: the folded zero-point correction. */
     private final int[] columnOffset;
-    /** Per output column: {@code b_j / s_y} in the fixed-point units of its requantisation; {@code null} with no output site. */
-    private final long[] biasAddend;
     /** Per output column: {@code s_x s_w,j}, the real value of one accumulator step. */
     private final double[] accumulatorScale;
     private final float[] bias;
-    /** Per output column; {@code null} when the output is not a quantized site. */
-    private final FixedPointMultiplier[] requantisation;
-    private final long outputZero;
-    private final long outputMin;
-    private final long outputMax;
+    /** {@code null} when the output is not a quantized site. */
+    private final Requantisation requantisation;
 
     /**
      * @param weight the integer weight {@code (in, out)} with its symmetric parameters, per tensor
@@ -91,9 +86,6 @@ public final class QuantizedLinear {
         this.inputShift = inputScheme.symmetric() ? 0 : ASYMMETRIC_SHIFT;
         this.inputMin = inputScheme.qmin();
         this.inputMax = inputScheme.qmax();
-        this.outputZero = output == null ? 0 : output.zeroPoint()[0];
-        this.outputMin = output == null ? 0 : output.scheme().qmin();
-        this.outputMax = output == null ? 0 : output.scheme().qmax();
         this.bias = bias.clone();
 
         int[] levels = w.castTo(DataType.INT32).dup('c').data().asInt(); // (in, out)
@@ -113,17 +105,19 @@ public final class QuantizedLinear {
         long inputZero = input.zeroPoint()[0];
         double[] weightScale = wp.scale();
         this.columnOffset = new int[out];
-        this.biasAddend = output == null ? null : new long[out];
         this.accumulatorScale = new double[out];
-        this.requantisation = output == null ? null : new FixedPointMultiplier[out];
+        FixedPointMultiplier[] multipliers = new FixedPointMultiplier[out];
+        long[] biasAddends = new long[out]; // b_j / s_y in the fixed-point units of column j's multiplier
         for (int j = 0; j < out; j++) {
             accumulatorScale[j] = inputScale * weightScale[weightScale.length == 1 ? 0 : j];
             columnOffset[j] = Math.toIntExact((inputShift - inputZero) * columnSum[j]);
             if (output != null) {
-                requantisation[j] = FixedPointMultiplier.of(accumulatorScale[j] / output.scale()[0]);
-                biasAddend[j] = requantisation[j].addend(bias[j] / output.scale()[0]);
+                multipliers[j] = FixedPointMultiplier.of(accumulatorScale[j] / output.scale()[0]);
+                biasAddends[j] = multipliers[j].addend(bias[j] / output.scale()[0]);
             }
         }
+        this.requantisation = output == null ? null : new Requantisation(multipliers, biasAddends, output.zeroPoint()[0],
+                output.scheme().qmin(), output.scheme().qmax());
     }
 
     /** Input features. */
@@ -178,12 +172,7 @@ public final class QuantizedLinear {
             throw new IllegalStateException("this layer's output is no quantized site: take its real values");
         }
         int[] acc = accumulators(inputLevels, rows);
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < out; j++) {
-                long level = outputZero + requantisation[j].apply(acc[r * out + j], biasAddend[j]);
-                acc[r * out + j] = (int) Math.min(Math.max(level, outputMin), outputMax);
-            }
-        }
+        requantisation.apply(acc);
         return acc;
     }
 

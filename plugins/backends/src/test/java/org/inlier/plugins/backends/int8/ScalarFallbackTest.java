@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The kernel is chosen when the JVM starts, so the fallback is checked in a JVM started without the Vector API. */
+/** The kernels are chosen when the JVM starts, so the fallback is checked in a JVM started without the Vector API. */
 class ScalarFallbackTest {
 
     @Test
-    void aJvmWithoutTheVectorModuleRunsTheScalarKernelAndSaysWhy() throws IOException, InterruptedException {
+    void aJvmWithoutTheVectorModuleRunsTheScalarKernelsAndSaysWhy() throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), KernelChoiceProbe.class.getName()))
                 .redirectErrorStream(true).start();
@@ -20,6 +20,6 @@ class ScalarFallbackTest {
 
         assertThat(process.waitFor()).as(output).isZero();
         assertThat(output).isEqualTo("scalar Java kernel, 1 thread; jdk.incubator.vector absent; "
-                + "start java with --add-modules jdk.incubator.vector | " + (128 * 128 + 15));
+                + "start java with --add-modules jdk.incubator.vector | " + (128 * 128 + 15) + " | scalar element-wise ops");
     }
 }

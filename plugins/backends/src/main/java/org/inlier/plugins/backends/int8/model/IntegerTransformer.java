@@ -8,6 +8,7 @@ import java.util.Map;
 import org.inlier.api.backend.QuantizedRunner;
 import org.inlier.plugins.backends.int8.ActivationGrid;
 import org.inlier.plugins.backends.int8.ActivationProduct;
+import org.inlier.plugins.backends.int8.ElementwiseKernel;
 import org.inlier.plugins.backends.int8.Int8Gemm;
 import org.inlier.plugins.backends.int8.QuantizedLinear;
 import org.inlier.plugins.backends.int8.QuantizedModelFile;
@@ -154,7 +155,7 @@ public final class IntegerTransformer implements QuantizedRunner {
 
     @Override
     public String description() {
-        return architecture.family() + " on int8-jvm (" + gemm.description() + "): integer linear layers and attention products, "
+        return architecture.family() + " on int8-jvm (" + gemm.description() + "; " + ElementwiseKernel.FASTEST.description() + "): integer linear layers and attention products, "
                 + "float32 embedding sum, LayerNorm, softmax, GELU and residuals" + (headBias != null ? ", float LM head" : "");
     }
 
@@ -266,9 +267,9 @@ public final class IntegerTransformer implements QuantizedRunner {
         Activation feedForward(Block block, Activation x) {
             float[] h = block.fc1().real(x.levels(), x.rows());
             if (architecture == Architecture.POST_LN_ENCODER) {
-                FloatOps.erfGelu(h);
+                ElementwiseKernel.FASTEST.erfGelu(h);
             } else {
-                FloatOps.sigmoidGelu(h);
+                ElementwiseKernel.FASTEST.sigmoidGelu(h);
             }
             return linear(block.fc2(), site(block.name() + ".ffn.hidden", h, block.fc1().out()), block.name() + ".ffn.out");
         }
@@ -291,7 +292,8 @@ public final class IntegerTransformer implements QuantizedRunner {
                     int[] acc = scoresProduct.accumulators(head(q.levels(), b, h, false), head(k.levels(), b, h, false), t, t, headDim);
                     int o = (b * heads + h) * square;
                     if (scoresGrid != null) {
-                        System.arraycopy(scoresProduct.requantise(acc, scoresGrid), 0, scoreLevels, o, square);
+                        scoresProduct.requantise(acc, t, scoresGrid);
+                        System.arraycopy(acc, 0, scoreLevels, o, square);
                     } else {
                         System.arraycopy(scoresProduct.real(acc), 0, scoreValues, o, square);
                     }
@@ -313,7 +315,7 @@ public final class IntegerTransformer implements QuantizedRunner {
                     }
                 }
             }
-            FloatOps.softmaxRows(p, batch * heads * t, t);
+            ElementwiseKernel.FASTEST.softmaxRows(p, batch * heads * t, t);
             Activation probs = site(n + ".probs", p, t);
 
             ActivationProduct contextProduct = new ActivationProduct(probs.grid(), v.grid(), 1, gemm);
@@ -324,9 +326,9 @@ public final class IntegerTransformer implements QuantizedRunner {
                 for (int h = 0; h < heads; h++) {
                     System.arraycopy(probs.levels(), (b * heads + h) * square, probsHead, 0, square);
                     int[] acc = contextProduct.accumulators(probsHead, head(v.levels(), b, h, true), t, headDim, t); // (T, dh)
-                    int[] levels = contextProduct.requantise(acc, contextGrid);
+                    contextProduct.requantise(acc, headDim, contextGrid);
                     for (int i = 0; i < t; i++) {
-                        System.arraycopy(levels, i * headDim, context, (b * t + i) * hidden + h * headDim, headDim);
+                        System.arraycopy(acc, i * headDim, context, (b * t + i) * hidden + h * headDim, headDim);
                     }
                 }
             }
@@ -360,9 +362,7 @@ public final class IntegerTransformer implements QuantizedRunner {
                 return Activation.real(values.length / cols, cols, values);
             }
             int[] levels = new int[values.length];
-            for (int i = 0; i < levels.length; i++) {
-                levels[i] = grid.level(values[i]);
-            }
+            grid.levels(values, levels);
             return tapped(name, levels, grid, cols);
         }
 
