@@ -44,10 +44,6 @@ final class DebianPackage {
         return new DebianPackage(name, root ? List.of("apt-get") : List.of("sudo", "-n", "apt-get"));
     }
 
-    String name() {
-        return name;
-    }
-
     /** The command a user can run by hand. */
     String manualInstallCommand() {
         return "sudo apt-get install " + name;
@@ -59,19 +55,19 @@ final class DebianPackage {
      * @throws DataUnavailableException naming the package, the command, its exit status and output, when it fails
      */
     void install(Consumer<String> log) {
-        log.accept("installing Debian package " + name + ": " + String.join(" ", command("install", "-y", "-q", name)));
+        log.accept("installing Debian package " + name + ": " + String.join(" ", installCommand()));
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory("inlier-apt-");
-            ExternalCommand.Result install = run(scratch, "install", "-y", "-q", name);
+            ExternalCommand.Result install = run(scratch, installCommand());
             if (!install.succeeded()) {
                 log.accept("apt-get install failed; updating the package lists and trying once more");
                 // Tried again whatever update says: it fails when any one source is unreachable, yet refreshes the others.
-                ExternalCommand.Result update = run(scratch, "update", "-q");
+                ExternalCommand.Result update = run(scratch, command("update", "-q"));
                 if (!update.succeeded()) {
                     log.accept("apt-get update did not succeed; its output ends with:\n" + update.outputTail());
                 }
-                install = run(scratch, "install", "-y", "-q", name);
+                install = run(scratch, installCommand());
             }
             if (!install.succeeded()) {
                 throw failure(install.finished()
@@ -88,8 +84,12 @@ final class DebianPackage {
         }
     }
 
-    private ExternalCommand.Result run(Path workDir, String... arguments) throws IOException, InterruptedException {
-        return ExternalCommand.run(command(arguments), workDir, Map.of("DEBIAN_FRONTEND", "noninteractive"), APT_TIMEOUT);
+    private static ExternalCommand.Result run(Path workDir, List<String> command) throws IOException, InterruptedException {
+        return ExternalCommand.run(command, workDir, Map.of("DEBIAN_FRONTEND", "noninteractive"), APT_TIMEOUT);
+    }
+
+    private List<String> installCommand() {
+        return command("install", "-y", "-q", name);
     }
 
     private List<String> command(String... arguments) {
@@ -100,7 +100,7 @@ final class DebianPackage {
 
     private DataUnavailableException failure(String problem, Throwable cause) {
         return new DataUnavailableException("Could not install the Debian package " + name + " with '"
-                + String.join(" ", command("install", "-y", "-q", name)) + "': " + problem
+                + String.join(" ", installCommand()) + "': " + problem
                 + "\nInstall it by hand (" + manualInstallCommand() + ") and run again.", cause);
     }
 

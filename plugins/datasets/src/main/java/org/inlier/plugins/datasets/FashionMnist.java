@@ -84,7 +84,7 @@ public final class FashionMnist implements Dataset {
     @Override
     public LabelledImages load(Options options, DataContext context) {
         Path dir = Path.of(options.getString("dir"));
-        if (options.getBoolean("install") && dir.equals(packageDir) && !FILES.stream().allMatch(name -> exists(dir, name))) {
+        if (options.getBoolean("install") && dir.equals(packageDir) && FILES.stream().anyMatch(name -> locate(dir, name) == null)) {
             debianPackage.install(context.log());
         }
         IdxFile trainImages = read(dir, FILES.get(0));
@@ -142,17 +142,19 @@ public final class FashionMnist implements Dataset {
         return images.dims()[1];
     }
 
-    private static boolean exists(Path dir, String name) {
-        return Files.isRegularFile(dir.resolve(name + ".gz")) || Files.isRegularFile(dir.resolve(name));
+    /** {@code <name>.gz}, or {@code <name>} unpacked, in the folder; null when neither is there. */
+    private static Path locate(Path dir, String name) {
+        Path gzipped = dir.resolve(name + ".gz");
+        if (Files.isRegularFile(gzipped)) {
+            return gzipped;
+        }
+        Path unpacked = dir.resolve(name);
+        return Files.isRegularFile(unpacked) ? unpacked : null;
     }
 
-    /** Reads {@code <name>.gz} (or {@code <name>} unpacked) from the folder. */
     private IdxFile read(Path dir, String name) {
-        Path file = dir.resolve(name + ".gz");
-        if (!Files.isRegularFile(file)) {
-            file = dir.resolve(name);
-        }
-        if (!Files.isRegularFile(file)) {
+        Path file = locate(dir, name);
+        if (file == null) {
             throw new DataUnavailableException("Fashion-MNIST file " + dir.resolve(name + ".gz") + " is missing. Install the"
                     + " Debian package " + PACKAGE + " (" + debianPackage.manualInstallCommand() + ") or set the data set's"
                     + " option 'dir' to a folder holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,"
