@@ -1,10 +1,10 @@
 package org.inlier.plugins.backends.int8;
 
 /**
- * The product of two quantized activations, {@code C = α · Â · B̂ᵀ} (attention's {@code Q Kᵀ / √d}
- * and {@code P V}), in integers:
+ * The product of two quantized activations, {@code C = α · Â · B̂} (attention's {@code Q Kᵀ / √d}
+ * and {@code P V}), in integers, on {@link Int8Gemm#multiplyUntransposed}:
  * <pre>
- *   acc_ij = Σ_p (a_ip − z_a) · (b_jp − z_b)                                   (int32, exact)
+ *   acc_ij = Σ_p (a_ip − z_a) · (b_pj − z_b)                                   (int32, exact)
  *   q_c,ij = clamp(z_c + round(acc_ij · α s_a s_b / s_c), qmin_c, qmax_c)      ({@link FixedPointMultiplier})
  * </pre>
  * Levels of asymmetric 8-bit grids (0..255) are shifted by −128 into int8 for {@link Int8Gemm};
@@ -33,23 +33,33 @@ public final class ActivationProduct {
     }
 
     /**
-     * The exact accumulators {@code acc = (A − z_a)(B − z_b)ᵀ}.
+     * The exact accumulators {@code acc = (A − z_a)(B − z_b)}.
      *
-     * @param a  {@code (m, k)} levels of the left grid
-     * @param bt {@code (n, k)} levels of the right grid: B transposed
+     * @param a {@code (m, k)} levels of the left grid
+     * @param b {@code (k, n)} levels of the right grid
      * @return {@code (m, n)}
      */
-    public int[] accumulators(int[] a, int[] bt, int m, int n, int k) {
+    public int[] accumulators(int[] a, int[] b, int m, int n, int k) {
         int shiftA = shift(left);
         int shiftB = shift(right);
         byte[] a8 = int8(a, shiftA);
-        byte[] b8 = int8(bt, shiftB);
+        byte[] b8 = int8(b, shiftB);
         int[] acc = new int[m * n];
-        gemm.multiply(a8, b8, acc, m, n, k);
+        gemm.multiplyUntransposed(a8, b8, acc, m, n, k);
         int ca = shiftA - left.zeroPoint();
         int cb = shiftB - right.zeroPoint();
-        int[] rowSums = sums(a8, m, k);
-        int[] columnSums = sums(b8, n, k);
+        int[] rowSums = new int[m]; // Σ_p a'_ip
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                rowSums[i] += a8[i * k + p];
+            }
+        }
+        int[] columnSums = new int[n]; // Σ_p b'_pj
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                columnSums[j] += b8[p * n + j];
+            }
+        }
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 acc[i * n + j] += cb * rowSums[i] + ca * columnSums[j] + k * ca * cb;
@@ -87,17 +97,5 @@ public final class ActivationProduct {
             bytes[i] = (byte) (levels[i] - shift);
         }
         return bytes;
-    }
-
-    private static int[] sums(byte[] rows, int count, int k) {
-        int[] sums = new int[count];
-        for (int r = 0; r < count; r++) {
-            int s = 0;
-            for (int p = 0; p < k; p++) {
-                s += rows[r * k + p];
-            }
-            sums[r] = s;
-        }
-        return sums;
     }
 }

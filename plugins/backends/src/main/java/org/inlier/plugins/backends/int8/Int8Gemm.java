@@ -17,6 +17,8 @@ public final class Int8Gemm {
     private static final VectorApi.Choice<Int8Kernel> FASTEST = VectorApi.choose(() -> new VectorInt8Kernel(), ScalarInt8Kernel::new);
     /** Output columns per task: enough work per task (k · 64 · m products) to amortise the hand-off. */
     private static final int COLUMNS_PER_TASK = 64;
+    /** Output rows per task of the untransposed form, likewise. */
+    private static final int ROWS_PER_TASK = 64;
     /** The largest k whose sums cannot overflow: k · (−128)² ≤ Integer.MAX_VALUE. */
     static final int MAX_K = Integer.MAX_VALUE / (128 * 128);
 
@@ -58,20 +60,26 @@ public final class Int8Gemm {
         check("a", a.length, m, k);
         check("bt", bt.length, n, k);
         check("c", c.length, m, n);
-        if (k > MAX_K) {
-            throw new IllegalArgumentException("k = " + k + " could overflow int32 sums; at most " + MAX_K);
-        }
-        if (pool == null || n <= COLUMNS_PER_TASK) {
-            kernel.multiply(a, bt, c, m, n, k, 0, n);
-            return;
-        }
-        List<ForkJoinTask<?>> tasks = new ArrayList<>();
-        for (int from = 0; from < n; from += COLUMNS_PER_TASK) {
-            int start = from;
-            int end = Math.min(n, from + COLUMNS_PER_TASK);
-            tasks.add(pool.submit(() -> kernel.multiply(a, bt, c, m, n, k, start, end)));
-        }
-        tasks.forEach(ForkJoinTask::join);
+        checkK(k);
+        split(n, COLUMNS_PER_TASK, (from, to) -> kernel.multiply(a, bt, c, m, n, k, from, to));
+    }
+
+    /**
+     * Computes {@code c[i][j] = Σ_p a[i][p] · b[p][j]}, exactly, with {@code B} as it is: the form
+     * for a short {@code k} (attention's head dimension and sequence), where the dot products of
+     * {@link #multiply} would spend more on reducing their lanes than on multiplying.
+     *
+     * @param a {@code (m, k)} row-major
+     * @param b {@code (k, n)} row-major
+     * @param c {@code (m, n)} row-major, overwritten
+     * @throws IllegalArgumentException as {@link #multiply}
+     */
+    public void multiplyUntransposed(byte[] a, byte[] b, int[] c, int m, int n, int k) {
+        check("a", a.length, m, k);
+        check("b", b.length, k, n);
+        check("c", c.length, m, n);
+        checkK(k);
+        split(m, ROWS_PER_TASK, (from, to) -> kernel.multiplyRows(a, b, c, m, n, k, from, to));
     }
 
     /**
@@ -80,6 +88,32 @@ public final class Int8Gemm {
      */
     public String description() {
         return kernel.description() + ", " + threads + (threads == 1 ? " thread; " : " threads; ") + reason;
+    }
+
+    /** Part {@code [from, to)} of the output, columns or rows. */
+    private interface Part {
+        void compute(int from, int to);
+    }
+
+    /** Runs {@code count} columns or rows in parts of {@code perPart} over the pool, or all at once on the calling thread. */
+    private void split(int count, int perPart, Part part) {
+        if (pool == null || count <= perPart) {
+            part.compute(0, count);
+            return;
+        }
+        List<ForkJoinTask<?>> tasks = new ArrayList<>();
+        for (int from = 0; from < count; from += perPart) {
+            int start = from;
+            int end = Math.min(count, from + perPart);
+            tasks.add(pool.submit(() -> part.compute(start, end)));
+        }
+        tasks.forEach(ForkJoinTask::join);
+    }
+
+    private static void checkK(int k) {
+        if (k > MAX_K) {
+            throw new IllegalArgumentException("k = " + k + " could overflow int32 sums; at most " + MAX_K);
+        }
     }
 
     private static void check(String name, int length, int rows, int columns) {

@@ -19,6 +19,19 @@ final class ScalarInt8Kernel implements Int8Kernel {
     }
 
     @Override
+    public void multiplyRows(byte[] a, byte[] b, int[] c, int m, int n, int k, int fromRow, int toRow) {
+        for (int i = fromRow; i < toRow; i++) {
+            for (int j = 0; j < n; j++) {
+                int sum = 0;
+                for (int p = 0; p < k; p++) {
+                    sum += a[i * k + p] * b[p * n + j];
+                }
+                c[i * n + j] = sum;
+            }
+        }
+    }
+
+    @Override
     public String description() {
         return "scalar Java kernel";
     }

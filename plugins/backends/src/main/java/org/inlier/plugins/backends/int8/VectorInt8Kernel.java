@@ -122,6 +122,55 @@ final class VectorInt8Kernel implements Int8Kernel {
         }
     }
 
+    @Override
+    public void multiplyRows(byte[] a, byte[] b, int[] c, int m, int n, int k, int fromRow, int toRow) {
+        int vectorN = n - n % LANES;
+        int blockRows = fromRow + (toRow - fromRow) / BLOCK * BLOCK;
+        for (int i = fromRow; i < blockRows; i += BLOCK) {
+            for (int j = 0; j < vectorN; j += LANES) {
+                rowBlock(a, b, c, n, k, i, j);
+            }
+        }
+        for (int i = blockRows; i < toRow; i++) {
+            for (int j = 0; j < vectorN; j += LANES) {
+                IntVector acc = IntVector.zero(INTS);
+                for (int p = 0; p < k; p++) {
+                    acc = acc.add(widen(b, p * n + j).mul(a[i * k + p]));
+                }
+                acc.intoArray(c, i * n + j);
+            }
+        }
+        for (int i = fromRow; i < toRow; i++) {
+            for (int j = vectorN; j < n; j++) {
+                int sum = 0;
+                for (int p = 0; p < k; p++) {
+                    sum += a[i * k + p] * b[p * n + j];
+                }
+                c[i * n + j] = sum;
+            }
+        }
+    }
+
+    /** Rows {@code i..i+3}, columns {@code j..j+LANES−1}: each widened row segment of B scaled by four elements of A. */
+    private static void rowBlock(byte[] a, byte[] b, int[] c, int n, int k, int i, int j) {
+        int a0 = i * k;
+        int a1 = a0 + k;
+        int a2 = a1 + k;
+        int a3 = a2 + k;
+        IntVector c0 = IntVector.zero(INTS), c1 = IntVector.zero(INTS), c2 = IntVector.zero(INTS), c3 = IntVector.zero(INTS);
+        for (int p = 0; p < k; p++) {
+            IntVector y = widen(b, p * n + j);
+            c0 = c0.add(y.mul(a[a0 + p]));
+            c1 = c1.add(y.mul(a[a1 + p]));
+            c2 = c2.add(y.mul(a[a2 + p]));
+            c3 = c3.add(y.mul(a[a3 + p]));
+        }
+        c0.intoArray(c, i * n + j);
+        c1.intoArray(c, (i + 1) * n + j);
+        c2.intoArray(c, (i + 2) * n + j);
+        c3.intoArray(c, (i + 3) * n + j);
+    }
+
     /** One dot product of a row of A and a row of Bᵀ, each starting at its offset. */
     private static int dot(byte[] a, int aRow, byte[] bt, int bRow, int k, int vectorK) {
         IntVector acc = IntVector.zero(INTS);

@@ -76,6 +76,52 @@ class Int8GemmTest {
         assertThat(widened(scalar)).containsExactly(expected);
     }
 
+    /** B as it is, {@code (k, n)}, read as the transposed operand of {@link #reference}. */
+    private static byte[] transposed(byte[] b, int k, int n) {
+        byte[] bt = new byte[b.length];
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                bt[j * k + p] = b[p * n + j];
+            }
+        }
+        return bt;
+    }
+
+    @Test
+    void aHandComputedUntransposedProductIsExact() {
+        byte[] a = {1, -2, 3, 4, 5, -6};       // (2, 3)
+        byte[] b = {7, -1, 8, 0, 9, 127};      // (3, 2): columns (7, 8, 9) and (−1, 0, 127)
+        int[] c = new int[4];
+
+        new Int8Gemm(1).multiplyUntransposed(a, b, c, 2, 2, 3);
+
+        assertThat(c).containsExactly(18, 380, 14, -766);
+    }
+
+    @ParameterizedTest(name = "m={0} n={1} k={2} threads={3}")
+    @CsvSource({
+        "1, 1, 1, 1",
+        "3, 5, 7, 1",       // smaller than one block and one vector
+        "4, 16, 1, 1",      // exactly one block of one vector
+        "9, 70, 33, 1",     // leftover rows and columns
+        "128, 128, 32, 1",  // attention scores of one head: Q Kᵀ
+        "128, 32, 128, 1",  // and its context: P V
+        "131, 48, 20, 2"})  // several tasks with a partial last one
+    void bothKernelsEqualTheDefinitionUntransposed(int m, int n, int k, int threads) {
+        Random random = new Random(17L * m + n + k);
+        byte[] a = random(random, m * k);
+        byte[] b = random(random, k * n);
+        int[] vector = new int[m * n];
+        int[] scalar = new int[m * n];
+
+        new Int8Gemm(threads).multiplyUntransposed(a, b, vector, m, n, k);
+        Int8Gemm.scalar(threads).multiplyUntransposed(a, b, scalar, m, n, k);
+
+        long[] expected = reference(a, transposed(b, k, n), m, n, k);
+        assertThat(widened(vector)).containsExactly(expected);
+        assertThat(widened(scalar)).containsExactly(expected);
+    }
+
     @Test
     void minus128TimesMinus128AccumulatesWithoutOverflowUpToTheLargestK() {
         int k = Int8Gemm.MAX_K - 3; // not a multiple of the lane count
@@ -118,6 +164,8 @@ class Int8GemmTest {
         int k = Int8Gemm.MAX_K + 1;
         assertThatThrownBy(() -> gemm.multiply(new byte[k], new byte[k], new int[1], 1, 1, k))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("k = " + k + " could overflow int32 sums; at most " + Int8Gemm.MAX_K);
+        assertThatThrownBy(() -> gemm.multiplyUntransposed(new byte[8], new byte[6], new int[4], 2, 2, 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("b has 6 elements, expected 4 × 2");
         assertThatThrownBy(() -> new Int8Gemm(0)).hasMessage("threads must be at least 1, got 0");
     }
 }

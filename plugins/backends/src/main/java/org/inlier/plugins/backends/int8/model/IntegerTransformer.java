@@ -289,7 +289,7 @@ public final class IntegerTransformer implements QuantizedRunner {
             float[] scoreValues = new float[scoreLevels.length];
             for (int b = 0; b < batch; b++) {
                 for (int h = 0; h < heads; h++) {
-                    int[] acc = scoresProduct.accumulators(head(q.levels(), b, h, false), head(k.levels(), b, h, false), t, t, headDim);
+                    int[] acc = scoresProduct.accumulators(head(q.levels(), b, h, false), head(k.levels(), b, h, true), t, t, headDim);
                     int o = (b * heads + h) * square;
                     if (scoresGrid != null) {
                         scoresProduct.requantise(acc, t, scoresGrid);
@@ -325,7 +325,7 @@ public final class IntegerTransformer implements QuantizedRunner {
             for (int b = 0; b < batch; b++) {
                 for (int h = 0; h < heads; h++) {
                     System.arraycopy(probs.levels(), (b * heads + h) * square, probsHead, 0, square);
-                    int[] acc = contextProduct.accumulators(probsHead, head(v.levels(), b, h, true), t, headDim, t); // (T, dh)
+                    int[] acc = contextProduct.accumulators(probsHead, head(v.levels(), b, h, false), t, headDim, t); // (T, dh)
                     contextProduct.requantise(acc, headDim, contextGrid);
                     for (int i = 0; i < t; i++) {
                         System.arraycopy(acc, i * headDim, context, (b * t + i) * hidden + h * headDim, headDim);
