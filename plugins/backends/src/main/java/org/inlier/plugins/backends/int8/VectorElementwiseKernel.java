@@ -40,6 +40,14 @@ final class VectorElementwiseKernel implements ElementwiseKernel {
     private static final float ROUNDING = 0x1.8p23f;
     private static final int ROUNDING_BITS = Float.floatToRawIntBits(ROUNDING);
     private static final float ROUNDABLE = 0x1p22f;
+    /**
+     * Grids with a scale of at least 2⁻¹²⁵ send every subnormal (|x| < 2⁻¹²⁶) to their zero-point, since
+     * |x / s| < ½. Quantizing flushes subnormals to zero on such grids: on x86 each vector with a subnormal
+     * lane takes a microcode assist in the division (measured: 2.4× slower with one lane in 64), and
+     * softmax and GELU outputs are full of them.
+     */
+    private static final float FLUSHABLE_SCALE = 0x1p-125f;
+    private static final int EXPONENT_BITS = 0x7f800000;
     private static final float SQRT_HALF = (float) Math.sqrt(0.5);
     private static final float SIGMOID_GELU_SLOPE = 1.702f;
 
@@ -49,10 +57,11 @@ final class VectorElementwiseKernel implements ElementwiseKernel {
         float zeroPoint = grid.zeroPoint();
         float qmin = grid.qmin();
         float qmax = grid.qmax();
-        int bound = FLOATS.loopBound(values.length);
+        // Every subnormal value rounds to the zero-point on a grid this coarse, so it may become 0 first.
+        int bound = scale >= FLUSHABLE_SCALE ? FLOATS.loopBound(values.length) : 0;
         int i = 0;
         for (; i < bound; i += FLOATS.length()) {
-            FloatVector scaled = FloatVector.fromArray(FLOATS, values, i).div(scale).max(-ROUNDABLE).min(ROUNDABLE);
+            FloatVector scaled = flushSubnormals(FloatVector.fromArray(FLOATS, values, i)).div(scale).max(-ROUNDABLE).min(ROUNDABLE);
             FloatVector level = scaled.add(ROUNDING).sub(ROUNDING).add(zeroPoint).max(qmin).min(qmax);
             level = level.blend(0f, level.test(VectorOperators.IS_NAN)); // as the scalar (int) NaN
             // The integer-valued level plus 1.5·2²³ holds the level in its low mantissa bits: an int
@@ -62,6 +71,12 @@ final class VectorElementwiseKernel implements ElementwiseKernel {
         for (; i < values.length; i++) {
             levels[i] = grid.level(values[i]);
         }
+    }
+
+    /** {@code x} with its subnormal lanes set to +0, by integer operations on the bits (which take no assist). */
+    private static FloatVector flushSubnormals(FloatVector x) {
+        IntVector bits = x.reinterpretAsInts();
+        return bits.blend(0, bits.and(EXPONENT_BITS).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
     }
 
     @Override

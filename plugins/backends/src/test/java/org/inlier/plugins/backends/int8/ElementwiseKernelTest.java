@@ -23,10 +23,13 @@ class ElementwiseKernelTest {
     private final Random random = new Random(17);
 
     @Test
-    void quantizingEqualsTheScalarDefinitionIncludingTiesOverflowAndNaN() {
+    void quantizingEqualsTheScalarDefinitionIncludingTiesOverflowNaNAndSubnormals() {
         float[] edges = {0f, -0f, 0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 1e-30f, 0x1p22f, -0x1p22f, 0x1p23f, 1e30f, -1e30f,
-            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MAX_VALUE, Float.MIN_VALUE};
-        for (ActivationGrid grid : new ActivationGrid[] {grid(0.5, 128, 0, 255), grid(0.0173, 3, 0, 255), grid(0.25, 0, -128, 127)}) {
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE,
+            1e-40f, -1e-40f, Float.MIN_NORMAL, -Float.MIN_NORMAL};
+        // The last two grids are as fine as the flush of subnormals allows, and finer (where it must not happen).
+        for (ActivationGrid grid : new ActivationGrid[] {grid(0.5, 128, 0, 255), grid(0.0173, 3, 0, 255), grid(0.25, 0, -128, 127),
+            grid(0x1p-125, 5, 0, 255), grid(0x1p-127, 5, 0, 255)}) {
             for (int n : LENGTHS) {
                 float[] x = new float[n];
                 for (int i = 0; i < n; i++) {
