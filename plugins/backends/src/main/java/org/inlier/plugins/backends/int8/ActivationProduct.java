@@ -48,21 +48,25 @@ public final class ActivationProduct {
         gemm.multiplyUntransposed(a8, b8, acc, m, n, k);
         int ca = shiftA - left.zeroPoint();
         int cb = shiftB - right.zeroPoint();
-        int[] rowSums = new int[m]; // Σ_p a'_ip
-        for (int i = 0; i < m; i++) {
-            for (int p = 0; p < k; p++) {
-                rowSums[i] += a8[i * k + p];
-            }
-        }
-        int[] columnSums = new int[n]; // Σ_p b'_pj
+        // The correction c_b Σ_p a'_ip + c_a Σ_p b'_pj + k c_a c_b, as a row term plus a column term.
+        int[] columnTerms = new int[n];
         for (int p = 0; p < k; p++) {
             for (int j = 0; j < n; j++) {
-                columnSums[j] += b8[p * n + j];
+                columnTerms[j] += b8[p * n + j];
             }
         }
+        for (int j = 0; j < n; j++) {
+            columnTerms[j] *= ca;
+        }
         for (int i = 0; i < m; i++) {
+            int rowSum = 0;
+            for (int p = 0; p < k; p++) {
+                rowSum += a8[i * k + p];
+            }
+            int rowTerm = cb * rowSum + k * ca * cb;
+            int o = i * n;
             for (int j = 0; j < n; j++) {
-                acc[i * n + j] += cb * rowSums[i] + ca * columnSums[j] + k * ca * cb;
+                acc[o + j] += rowTerm + columnTerms[j];
             }
         }
         return acc;

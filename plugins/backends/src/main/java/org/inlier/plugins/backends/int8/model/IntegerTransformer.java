@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.inlier.api.backend.QuantizedRunner;
 import org.inlier.plugins.backends.int8.ActivationGrid;
 import org.inlier.plugins.backends.int8.ActivationProduct;
@@ -302,14 +303,20 @@ public final class IntegerTransformer implements QuantizedRunner {
             Activation scores = scoresGrid != null ? tapped(n + ".scores", scoreLevels, scoresGrid, t)
                     : Activation.real(batch * heads * t, t, scoreValues);
 
-            float[] p = scores.values().clone();
+            float[] p = scores.values(); // scores is not read again: softmax may overwrite its values
+            boolean causal = architecture == Architecture.PRE_LN_DECODER;
             for (int b = 0; b < batch; b++) {
+                int[] padding = padding(b);
                 for (int h = 0; h < heads; h++) {
                     for (int i = 0; i < t; i++) {
-                        for (int j = 0; j < t; j++) {
-                            boolean masked = architecture == Architecture.PRE_LN_DECODER ? j > i : tokenIds[b][j] == PAD_ID;
-                            if (masked) {
-                                p[(b * heads + h) * square + i * t + j] += FloatOps.MASKED;
+                        int row = (b * heads + h) * square + i * t;
+                        if (causal) {
+                            for (int j = i + 1; j < t; j++) {
+                                p[row + j] += FloatOps.MASKED;
+                            }
+                        } else {
+                            for (int j : padding) {
+                                p[row + j] += FloatOps.MASKED;
                             }
                         }
                     }
@@ -333,6 +340,11 @@ public final class IntegerTransformer implements QuantizedRunner {
                 }
             }
             return linear(block.out(), tapped(n + ".context", context, contextGrid, hidden), n + ".out");
+        }
+
+        /** The positions of sequence {@code b} that hold padding ({@value #PAD_ID}). */
+        private int[] padding(int b) {
+            return IntStream.range(0, t).filter(j -> tokenIds[b][j] == PAD_ID).toArray();
         }
 
         /** Head {@code h} of sequence {@code b} of a {@code (B, T, D)} tensor: {@code (T, dh)}, or {@code (dh, T)} transposed. */
