@@ -42,8 +42,8 @@ public final class ActivationProduct {
     public int[] accumulators(int[] a, int[] b, int m, int n, int k) {
         int shiftA = shift(left);
         int shiftB = shift(right);
-        byte[] a8 = int8(a, shiftA);
-        byte[] b8 = int8(b, shiftB);
+        byte[] a8 = int8(a, shiftA, left);
+        byte[] b8 = int8(b, shiftB, right);
         int[] acc = new int[m * n];
         gemm.multiplyUntransposed(a8, b8, acc, m, n, k);
         int ca = shiftA - left.zeroPoint();
@@ -95,10 +95,10 @@ public final class ActivationProduct {
         return grid.qmax() > Byte.MAX_VALUE ? 128 : 0;
     }
 
-    private static byte[] int8(int[] levels, int shift) {
+    private static byte[] int8(int[] levels, int shift, ActivationGrid grid) {
         byte[] bytes = new byte[levels.length];
-        for (int i = 0; i < levels.length; i++) {
-            bytes[i] = (byte) (levels[i] - shift);
+        if (!ElementwiseKernel.FASTEST.toInt8(levels, shift, grid.qmin(), grid.qmax(), bytes)) {
+            throw new IllegalArgumentException("an operand has levels off its grid [" + grid.qmin() + ", " + grid.qmax() + "]");
         }
         return bytes;
     }

@@ -16,6 +16,13 @@ public interface ElementwiseKernel {
     /** Writes {@code levels[i]} = the level of {@code values[i]} on {@code grid} ({@link ActivationGrid#level}). */
     void quantize(float[] values, int[] levels, ActivationGrid grid);
 
+    /**
+     * Writes {@code bytes[i] = (byte) (levels[i] − shift)}: levels as an integer product's int8 operand.
+     *
+     * @return whether every level lies in {@code [min, max]} (if not, {@code bytes} holds no meaning)
+     */
+    boolean toInt8(int[] levels, int shift, int min, int max, byte[] bytes);
+
     /** Requantises {@code acc}, whole rows of {@code requantisation}'s columns, in place. */
     void requantise(int[] acc, Requantisation requantisation);
 

@@ -44,8 +44,8 @@ public final class QuantizedLinear {
     private final byte[] weightsT;
     private final boolean packed;
     private final int inputShift;
-    private final long inputMin;
-    private final long inputMax;
+    private final int inputMin;
+    private final int inputMax;
     /** Per output column: the folded zero-point correction. */
     private final int[] columnOffset;
     /** Per output column: {@code s_x s_w,j}, the real value of one accumulator step. */
@@ -84,8 +84,8 @@ public final class QuantizedLinear {
 
         QuantScheme inputScheme = input.scheme();
         this.inputShift = inputScheme.symmetric() ? 0 : ASYMMETRIC_SHIFT;
-        this.inputMin = inputScheme.qmin();
-        this.inputMax = inputScheme.qmax();
+        this.inputMin = (int) inputScheme.qmin();
+        this.inputMax = (int) inputScheme.qmax();
         this.bias = bias.clone();
 
         int[] levels = w.castTo(DataType.INT32).dup('c').data().asInt(); // (in, out)
@@ -143,12 +143,12 @@ public final class QuantizedLinear {
             throw new IllegalArgumentException(inputLevels.length + " input levels for " + rows + " rows of " + in);
         }
         byte[] a = new byte[inputLevels.length];
-        for (int i = 0; i < a.length; i++) {
-            int level = inputLevels[i];
-            if (level < inputMin || level > inputMax) {
-                throw new IllegalArgumentException("input level " + level + " at index " + i + " is off the grid [" + inputMin + ", " + inputMax + "]");
+        if (!ElementwiseKernel.FASTEST.toInt8(inputLevels, inputShift, inputMin, inputMax, a)) {
+            int i = 0;
+            while (inputLevels[i] >= inputMin && inputLevels[i] <= inputMax) {
+                i++;
             }
-            a[i] = (byte) (level - inputShift);
+            throw new IllegalArgumentException("input level " + inputLevels[i] + " at index " + i + " is off the grid [" + inputMin + ", " + inputMax + "]");
         }
         byte[] bt = packed ? PackedInt4.unpack(weightsT, in * out) : weightsT;
         int[] acc = new int[rows * out];

@@ -19,6 +19,16 @@ final class ScalarElementwiseKernel implements ElementwiseKernel {
     }
 
     @Override
+    public boolean toInt8(int[] levels, int shift, int min, int max, byte[] bytes) {
+        boolean inRange = true;
+        for (int i = 0; i < levels.length; i++) {
+            inRange &= levels[i] >= min && levels[i] <= max;
+            bytes[i] = (byte) (levels[i] - shift);
+        }
+        return inRange;
+    }
+
+    @Override
     public void requantise(int[] acc, Requantisation requantisation) {
         int columns = requantisation.columns();
         for (int i = 0; i < acc.length; i++) {

@@ -1,5 +1,6 @@
 package org.inlier.plugins.backends.int8;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -33,6 +34,9 @@ final class VectorElementwiseKernel implements ElementwiseKernel {
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
     /** As many float lanes as double lanes, for work widened to double. */
     private static final VectorSpecies<Float> HALF_FLOATS = VectorSpecies.of(float.class, VectorShape.forBitSize(DOUBLES.length() * Float.SIZE));
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    /** As many byte lanes as int lanes. */
+    private static final VectorSpecies<Byte> QUARTER_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(INTS.length() * Byte.SIZE));
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
     /** As many int lanes as long lanes. */
     private static final VectorSpecies<Integer> HALF_INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(LONGS.length() * Integer.SIZE));
@@ -77,6 +81,26 @@ final class VectorElementwiseKernel implements ElementwiseKernel {
     private static FloatVector flushSubnormals(FloatVector x) {
         IntVector bits = x.reinterpretAsInts();
         return bits.blend(0, bits.and(EXPONENT_BITS).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+    }
+
+    @Override
+    public boolean toInt8(int[] levels, int shift, int min, int max, byte[] bytes) {
+        IntVector lowest = IntVector.broadcast(INTS, min);
+        IntVector highest = IntVector.broadcast(INTS, max);
+        int bound = INTS.loopBound(levels.length);
+        int i = 0;
+        for (; i < bound; i += INTS.length()) {
+            IntVector level = IntVector.fromArray(INTS, levels, i);
+            lowest = lowest.min(level);
+            highest = highest.max(level);
+            ((ByteVector) level.sub(shift).convertShape(VectorOperators.I2B, QUARTER_BYTES, 0)).intoArray(bytes, i);
+        }
+        boolean inRange = lowest.reduceLanes(VectorOperators.MIN) >= min && highest.reduceLanes(VectorOperators.MAX) <= max;
+        for (; i < levels.length; i++) {
+            inRange &= levels[i] >= min && levels[i] <= max;
+            bytes[i] = (byte) (levels[i] - shift);
+        }
+        return inRange;
     }
 
     @Override

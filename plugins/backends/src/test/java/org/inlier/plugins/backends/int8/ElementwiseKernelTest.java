@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Vector API element-wise kernel against the scalar one, its definition, on random inputs with
- * the edge values mixed in, at lengths that leave a tail beside the vectors: quantizing and
- * requantising agree exactly; GELU and softmax, whose exponentials come from the vector intrinsic,
+ * the edge values mixed in, at lengths that leave a tail beside the vectors: quantizing, int8
+ * operands and requantising agree exactly; GELU and softmax, whose exponentials come from the vector intrinsic,
  * to within one float ulp.
  */
 class ElementwiseKernelTest {
@@ -42,6 +42,27 @@ class ElementwiseKernelTest {
                 scalar.quantize(x, expected, grid);
                 vector.quantize(x, actual, grid);
                 assertThat(actual).as("n = %d, %s", n, Arrays.toString(x)).containsExactly(expected);
+            }
+        }
+    }
+
+    @Test
+    void int8OperandsEqualTheScalarDefinitionAndALevelOffTheGridAnywhereIsReported() {
+        for (int n : LENGTHS) {
+            int[] levels = random.ints(n, 0, 256).toArray();
+            byte[] expected = new byte[n];
+            byte[] actual = new byte[n];
+            assertThat(scalar.toInt8(levels, 128, 0, 255, expected)).isTrue();
+            assertThat(vector.toInt8(levels, 128, 0, 255, actual)).isTrue();
+            assertThat(actual).containsExactly(expected);
+            assertThat(actual[0]).isEqualTo((byte) (levels[0] - 128));
+            for (int at : new int[] {0, n / 2, n - 1}) { // in a vector or in the tail
+                for (int offGrid : new int[] {-1, 256}) {
+                    int[] wrong = levels.clone();
+                    wrong[at] = offGrid;
+                    assertThat(scalar.toInt8(wrong, 128, 0, 255, expected)).as("n = %d, at %d", n, at).isFalse();
+                    assertThat(vector.toInt8(wrong, 128, 0, 255, actual)).as("n = %d, at %d", n, at).isFalse();
+                }
             }
         }
     }
