@@ -26,6 +26,12 @@ public interface ElementwiseKernel {
     /** Requantises {@code acc}, whole rows of {@code requantisation}'s columns, in place. */
     void requantise(int[] acc, Requantisation requantisation);
 
+    /**
+     * Real values of accumulators, {@code y = (float) (acc · scale_j) + bias_j} for column {@code j} of
+     * whole rows: the product in double, one rounding to float, then the bias.
+     */
+    void dequantise(int[] acc, double[] scale, float[] bias, float[] y);
+
     /** BERT's exact GELU {@code 0.5·x·(1 + erf(x/√2))} in the encoder's order of operations, in place. */
     void erfGelu(float[] x);
 

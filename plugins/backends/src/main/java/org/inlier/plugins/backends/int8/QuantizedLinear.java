@@ -187,11 +187,7 @@ public final class QuantizedLinear {
     public float[] real(int[] inputLevels, int rows) {
         int[] acc = accumulators(inputLevels, rows);
         float[] y = new float[acc.length];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < out; j++) {
-                y[r * out + j] = (float) (acc[r * out + j] * accumulatorScale[j]) + bias[j];
-            }
-        }
+        ElementwiseKernel.FASTEST.dequantise(acc, accumulatorScale, bias, y);
         return y;
     }
 

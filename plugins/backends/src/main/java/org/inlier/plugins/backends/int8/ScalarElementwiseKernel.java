@@ -37,6 +37,14 @@ final class ScalarElementwiseKernel implements ElementwiseKernel {
     }
 
     @Override
+    public void dequantise(int[] acc, double[] scale, float[] bias, float[] y) {
+        int columns = scale.length;
+        for (int i = 0; i < acc.length; i++) {
+            y[i] = (float) (acc[i] * scale[i % columns]) + bias[i % columns];
+        }
+    }
+
+    @Override
     public void erfGelu(float[] x) {
         for (int i = 0; i < x.length; i++) {
             x[i] = erfGelu(x[i]);

@@ -128,6 +128,24 @@ final class VectorElementwiseKernel implements ElementwiseKernel {
     }
 
     @Override
+    public void dequantise(int[] acc, double[] scale, float[] bias, float[] y) {
+        int columns = scale.length;
+        int bound = DOUBLES.loopBound(columns);
+        for (int o = 0; o < acc.length; o += columns) {
+            int j = 0;
+            for (; j < bound; j += DOUBLES.length()) {
+                DoubleVector product = ((DoubleVector) IntVector.fromArray(HALF_INTS, acc, o + j).convertShape(VectorOperators.I2D, DOUBLES, 0))
+                        .mul(DoubleVector.fromArray(DOUBLES, scale, j));
+                ((FloatVector) product.convertShape(VectorOperators.D2F, HALF_FLOATS, 0)).add(FloatVector.fromArray(HALF_FLOATS, bias, j))
+                        .intoArray(y, o + j);
+            }
+            for (; j < columns; j++) {
+                y[o + j] = (float) (acc[o + j] * scale[j]) + bias[j];
+            }
+        }
+    }
+
+    @Override
     public void erfGelu(float[] x) {
         int bound = HALF_FLOATS.loopBound(x.length);
         int i = 0;

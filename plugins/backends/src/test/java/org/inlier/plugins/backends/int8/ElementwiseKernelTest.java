@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Vector API element-wise kernel against the scalar one, its definition, on random inputs with
  * the edge values mixed in, at lengths that leave a tail beside the vectors: quantizing, int8
- * operands and requantising agree exactly; GELU and softmax, whose exponentials come from the vector intrinsic,
+ * operands, dequantising and requantising agree exactly; GELU and softmax, whose exponentials come from the vector intrinsic,
  * to within one float ulp.
  */
 class ElementwiseKernelTest {
@@ -64,6 +64,27 @@ class ElementwiseKernelTest {
                     assertThat(vector.toInt8(wrong, 128, 0, 255, actual)).as("n = %d, at %d", n, at).isFalse();
                 }
             }
+        }
+    }
+
+    @Test
+    void dequantisingEqualsTheScalarDefinitionPerColumn() {
+        for (int columns : new int[] {1, 3, 8, 37, 384}) {
+            double[] scale = random.doubles(columns, 1e-6, 1e-2).toArray();
+            float[] bias = new float[columns];
+            for (int j = 0; j < columns; j++) {
+                bias[j] = (float) random.nextGaussian();
+            }
+            int[] acc = random.ints(5 * columns, -3_000_000, 3_000_000).toArray();
+            acc[0] = Integer.MIN_VALUE;
+            acc[acc.length - 1] = Integer.MAX_VALUE;
+            float[] expected = new float[acc.length];
+            float[] actual = new float[acc.length];
+            scalar.dequantise(acc, scale, bias, expected);
+            vector.dequantise(acc, scale, bias, actual);
+            assertThat(actual).as("%d columns", columns).containsExactly(expected);
+            int last = columns - 1; // row 1's last column, by hand
+            assertThat(expected[columns + last]).isEqualTo((float) (acc[columns + last] * scale[last]) + bias[last]);
         }
     }
 
