@@ -402,8 +402,10 @@ public final class IntegerTransformer implements QuantizedRunner {
     /** {@code a ⊙ scale + b} (scale {@code null}: none), element-wise over rows of {@code D}. */
     private float[] add(float[] a, float[] scale, float[] b) {
         float[] y = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            y[i] = (scale == null ? a[i] : a[i] * scale[i % hidden]) + b[i];
+        for (int o = 0; o < a.length; o += hidden) {
+            for (int d = 0; d < hidden; d++) {
+                y[o + d] = (scale == null ? a[o + d] : a[o + d] * scale[d]) + b[o + d];
+            }
         }
         return y;
     }
