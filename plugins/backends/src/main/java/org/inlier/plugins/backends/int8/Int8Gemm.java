@@ -57,10 +57,7 @@ public final class Int8Gemm {
      *                                  {@code k} is so large that a sum could overflow an int
      */
     public void multiply(byte[] a, byte[] bt, int[] c, int m, int n, int k) {
-        check("a", a.length, m, k);
-        check("bt", bt.length, n, k);
-        check("c", c.length, m, n);
-        checkK(k);
+        checkOperands(a, "bt", bt, n, k, c, m, n, k);
         split(n, COLUMNS_PER_TASK, (from, to) -> kernel.multiply(a, bt, c, m, n, k, from, to));
     }
 
@@ -75,10 +72,7 @@ public final class Int8Gemm {
      * @throws IllegalArgumentException as {@link #multiply}
      */
     public void multiplyUntransposed(byte[] a, byte[] b, int[] c, int m, int n, int k) {
-        check("a", a.length, m, k);
-        check("b", b.length, k, n);
-        check("c", c.length, m, n);
-        checkK(k);
+        checkOperands(a, "b", b, k, n, c, m, n, k);
         split(m, ROWS_PER_TASK, (from, to) -> kernel.multiplyRows(a, b, c, m, n, k, from, to));
     }
 
@@ -110,7 +104,11 @@ public final class Int8Gemm {
         tasks.forEach(ForkJoinTask::join);
     }
 
-    private static void checkK(int k) {
+    /** A {@code (m, k)}, the second operand {@code (rows, columns)}, C {@code (m, n)}, and a k whose sums fit an int. */
+    private static void checkOperands(byte[] a, String name, byte[] b, int rows, int columns, int[] c, int m, int n, int k) {
+        check("a", a.length, m, k);
+        check(name, b.length, rows, columns);
+        check("c", c.length, m, n);
         if (k > MAX_K) {
             throw new IllegalArgumentException("k = " + k + " could overflow int32 sums; at most " + MAX_K);
         }

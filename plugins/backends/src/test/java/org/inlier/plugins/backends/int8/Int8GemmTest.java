@@ -42,15 +42,19 @@ class Int8GemmTest {
     }
 
     @Test
-    void aHandComputedProductIsExact() {
+    void aHandComputedProductIsExactInBothForms() {
         byte[] a = {1, -2, 3, 4, 5, -6};       // (2, 3)
         byte[] bt = {7, 8, 9, -1, 0, 127};     // (2, 3): columns (7, 8, 9) and (−1, 0, 127)
-        int[] c = new int[4];
+        byte[] b = {7, -1, 8, 0, 9, 127};      // (3, 2): the same columns
+        int[] transposedForm = new int[4];
+        int[] untransposedForm = new int[4];
 
-        new Int8Gemm(1).multiply(a, bt, c, 2, 2, 3);
+        new Int8Gemm(1).multiply(a, bt, transposedForm, 2, 2, 3);
+        new Int8Gemm(1).multiplyUntransposed(a, b, untransposedForm, 2, 2, 3);
 
         // 7 − 16 + 27 = 18; −1 + 381 = 380; 28 + 40 − 54 = 14; −4 − 762 = −766.
-        assertThat(c).containsExactly(18, 380, 14, -766);
+        assertThat(transposedForm).containsExactly(18, 380, 14, -766);
+        assertThat(untransposedForm).containsExactly(18, 380, 14, -766);
     }
 
     @ParameterizedTest(name = "m={0} n={1} k={2} threads={3}")
@@ -85,17 +89,6 @@ class Int8GemmTest {
             }
         }
         return bt;
-    }
-
-    @Test
-    void aHandComputedUntransposedProductIsExact() {
-        byte[] a = {1, -2, 3, 4, 5, -6};       // (2, 3)
-        byte[] b = {7, -1, 8, 0, 9, 127};      // (3, 2): columns (7, 8, 9) and (−1, 0, 127)
-        int[] c = new int[4];
-
-        new Int8Gemm(1).multiplyUntransposed(a, b, c, 2, 2, 3);
-
-        assertThat(c).containsExactly(18, 380, 14, -766);
     }
 
     @ParameterizedTest(name = "m={0} n={1} k={2} threads={3}")
