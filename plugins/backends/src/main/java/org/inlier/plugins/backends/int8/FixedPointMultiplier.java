@@ -49,14 +49,9 @@ public record FixedPointMultiplier(int multiplier, int shift) {
         return new FixedPointMultiplier((int) multiplier, shift);
     }
 
-    /** {@code round(value · multiplier · 2^−shift)}, halves to even. */
-    public long apply(int value) {
-        return apply(value, 0);
-    }
-
     /**
      * {@code round((value · multiplier + addend) · 2^−shift)}, halves to even: a multiply-add in one
-     * rounding, with a real offset given in units of {@code 2^−shift} by {@link #addend}.
+     * rounding, with a real offset given in units of {@code 2^−shift} by {@link #addend} (0: none).
      */
     public long apply(int value, long addend) {
         long product = (long) value * multiplier + addend;

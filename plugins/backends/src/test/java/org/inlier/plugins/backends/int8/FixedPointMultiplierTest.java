@@ -18,14 +18,14 @@ class FixedPointMultiplierTest {
     void tiesRoundHalfToEvenLikeRint() {
         FixedPointMultiplier half = FixedPointMultiplier.of(0.5);
         // value · 0.5: 0.5 → 0, 1.5 → 2, 2.5 → 2, 3.5 → 4, and the same mirrored below zero.
-        assertThat(half.apply(1)).isZero();
-        assertThat(half.apply(3)).isEqualTo(2);
-        assertThat(half.apply(5)).isEqualTo(2);
-        assertThat(half.apply(7)).isEqualTo(4);
-        assertThat(half.apply(-1)).isZero();
-        assertThat(half.apply(-3)).isEqualTo(-2);
-        assertThat(half.apply(-5)).isEqualTo(-2);
-        assertThat(half.apply(-7)).isEqualTo(-4);
+        assertThat(half.apply(1, 0)).isZero();
+        assertThat(half.apply(3, 0)).isEqualTo(2);
+        assertThat(half.apply(5, 0)).isEqualTo(2);
+        assertThat(half.apply(7, 0)).isEqualTo(4);
+        assertThat(half.apply(-1, 0)).isZero();
+        assertThat(half.apply(-3, 0)).isEqualTo(-2);
+        assertThat(half.apply(-5, 0)).isEqualTo(-2);
+        assertThat(half.apply(-7, 0)).isEqualTo(-4);
     }
 
     @Test
@@ -35,10 +35,10 @@ class FixedPointMultiplierTest {
         assertThat(tenth).isEqualTo(new FixedPointMultiplier(1717986918, 34));
         assertThat(tenth.value()).isCloseTo(0.1, within(0.1 * 0x1p-31));
         // 1000 · 1717986918 / 2^34 = 99.99999997 → 100; 26 → 2.5999999 → 3; −1000 → −100.
-        assertThat(tenth.apply(1000)).isEqualTo(100);
-        assertThat(tenth.apply(26)).isEqualTo(3);
-        assertThat(tenth.apply(-1000)).isEqualTo(-100);
-        assertThat(tenth.apply(Integer.MAX_VALUE)).isEqualTo(214748365); // 214748364.7 → no overflow in the product
+        assertThat(tenth.apply(1000, 0)).isEqualTo(100);
+        assertThat(tenth.apply(26, 0)).isEqualTo(3);
+        assertThat(tenth.apply(-1000, 0)).isEqualTo(-100);
+        assertThat(tenth.apply(Integer.MAX_VALUE, 0)).isEqualTo(214748365); // 214748364.7 → no overflow in the product
     }
 
     @Test
