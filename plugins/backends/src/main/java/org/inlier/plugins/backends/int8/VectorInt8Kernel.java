@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the widest int vectors the processor has (16 lanes with AVX-512). A 4 × 4 block of outputs is
  * computed at once, so each widened row of A is used against four rows of Bᵀ and vice versa:
  * 8 widenings for 16 multiply-adds instead of 2 for 1. Leftover rows, columns and the tail of
- * {@code k} beyond a multiple of the lane count take single dot products and scalar code.
+ * {@code k} beyond a multiple of the lane count take single dot products and scalar code. The
+ * untransposed form ({@link #multiplyRows}) needs no reduction: each widened segment of a row of B
+ * is multiplied by one element of each of four rows of A and added to their four accumulators.
  *
  * <p>The 16 accumulators are reduced with {@code reduceLanes} written out in {@link #block}, not
  * through a helper method: on JDK 17, C2 does not inline such a helper into this large method, and
