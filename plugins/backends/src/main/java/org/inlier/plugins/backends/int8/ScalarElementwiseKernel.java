@@ -20,8 +20,13 @@ final class ScalarElementwiseKernel implements ElementwiseKernel {
 
     @Override
     public boolean toInt8(int[] levels, int shift, int min, int max, byte[] bytes) {
+        return toInt8(levels, 0, shift, min, max, bytes);
+    }
+
+    /** {@link #toInt8(int[], int, int, int, byte[])} from index {@code from} on: the definition, and the vector kernel's tail. */
+    static boolean toInt8(int[] levels, int from, int shift, int min, int max, byte[] bytes) {
         boolean inRange = true;
-        for (int i = 0; i < levels.length; i++) {
+        for (int i = from; i < levels.length; i++) {
             inRange &= levels[i] >= min && levels[i] <= max;
             bytes[i] = (byte) (levels[i] - shift);
         }
@@ -40,8 +45,13 @@ final class ScalarElementwiseKernel implements ElementwiseKernel {
     public void dequantise(int[] acc, double[] scale, float[] bias, float[] y) {
         int columns = scale.length;
         for (int i = 0; i < acc.length; i++) {
-            y[i] = (float) (acc[i] * scale[i % columns]) + bias[i % columns];
+            y[i] = dequantise(acc[i], scale[i % columns], bias[i % columns]);
         }
+    }
+
+    /** One accumulator's real value: the product in double, one rounding to float, then the bias. */
+    static float dequantise(int acc, double scale, float bias) {
+        return (float) (acc * scale) + bias;
     }
 
     @Override

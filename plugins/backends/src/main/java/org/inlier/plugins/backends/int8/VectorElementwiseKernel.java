@@ -96,11 +96,7 @@ final class VectorElementwiseKernel implements ElementwiseKernel {
             ((ByteVector) level.sub(shift).convertShape(VectorOperators.I2B, QUARTER_BYTES, 0)).intoArray(bytes, i);
         }
         boolean inRange = lowest.reduceLanes(VectorOperators.MIN) >= min && highest.reduceLanes(VectorOperators.MAX) <= max;
-        for (; i < levels.length; i++) {
-            inRange &= levels[i] >= min && levels[i] <= max;
-            bytes[i] = (byte) (levels[i] - shift);
-        }
-        return inRange;
+        return ScalarElementwiseKernel.toInt8(levels, i, shift, min, max, bytes) && inRange;
     }
 
     @Override
@@ -140,7 +136,7 @@ final class VectorElementwiseKernel implements ElementwiseKernel {
                         .intoArray(y, o + j);
             }
             for (; j < columns; j++) {
-                y[o + j] = (float) (acc[o + j] * scale[j]) + bias[j];
+                y[o + j] = ScalarElementwiseKernel.dequantise(acc[o + j], scale[j], bias[j]);
             }
         }
     }
