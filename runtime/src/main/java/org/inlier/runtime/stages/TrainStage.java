@@ -29,6 +29,7 @@ import org.inlier.runtime.quant.QuantizationPlan;
 import org.inlier.runtime.report.Sections;
 import org.inlier.runtime.train.AdamW;
 import org.inlier.runtime.train.ParameterBuffer;
+import org.inlier.runtime.train.StepArrayPool;
 import org.inlier.runtime.train.LearningRateSchedule;
 import org.inlier.runtime.train.TokenWindows;
 import org.inlier.runtime.train.TrainingDivergedException;
@@ -150,74 +151,80 @@ public final class TrainStage implements Stage {
         long began = System.nanoTime();
         double loss = Double.NaN;
         int lastGood = start;
-        for (int step = start; step < steps; step++) {
-            if (run.isCancelled()) {
-                run.events().log("train: cancelled at step " + step + "; last checkpoint at step " + lastGood);
-                return;
-            }
-            double lossSum = 0;
-            double objectiveSum = 0;
-            for (int micro = 0; micro < accumulate; micro++) {
-                // A fresh Random per micro-batch makes the batch order reproducible across resumes.
-                long draw = (long) step * accumulate + micro;
-                Map<String, INDArray> feeds = run.family().batch(windows.random(batch, new Random(run.config().seed() * 1_000_003L + draw)),
-                        run.config().model().options(), run.corpus().tokenizer().vocabSize(), true, new Random(draw));
-                if (distillation != null) {
-                    feeds = distillation.feeds(feeds);
+        StepArrayPool stepArrays = new StepArrayPool();
+        try {
+            for (int step = start; step < steps; step++) {
+                if (run.isCancelled()) {
+                    run.events().log("train: cancelled at step " + step + "; last checkpoint at step " + lastGood);
+                    return;
                 }
+                double lossSum = 0;
+                double objectiveSum = 0;
+                for (int micro = 0; micro < accumulate; micro++) {
+                    // A fresh Random per micro-batch makes the batch order reproducible across resumes.
+                    long draw = (long) step * accumulate + micro;
+                    Map<String, INDArray> feeds = run.family().batch(windows.random(batch, new Random(run.config().seed() * 1_000_003L + draw)),
+                            run.config().model().options(), run.corpus().tokenizer().vocabSize(), true, new Random(draw));
+                    if (distillation != null) {
+                        feeds = distillation.feeds(feeds);
+                    }
+                    stepArrays.nextStep(model.sd()); // the previous step's outputs and gradients are read by now
                 OutAndGrad result = model.sd().calculateGradientsAndOutputs(feeds, List.of(taskLoss, objective), params.parameters().keySet());
-                lossSum += result.getOutputs().get(taskLoss).getDouble(0);
-                objectiveSum += result.getOutputs().get(objective).getDouble(0);
-                if (micro == 0) {
-                    params.loadGradients(result.getGradients());
-                } else {
-                    params.addGradients(result.getGradients());
+                    lossSum += result.getOutputs().get(taskLoss).getDouble(0);
+                    objectiveSum += result.getOutputs().get(objective).getDouble(0);
+                    if (micro == 0) {
+                        params.loadGradients(result.getGradients());
+                    } else {
+                        params.addGradients(result.getGradients());
+                    }
                 }
-            }
-            if (accumulate > 1) {
-                params.gradients().divi(accumulate);
-            }
-            loss = lossSum / accumulate;
-            double objectiveValue = objectiveSum / accumulate;
-            double norm = params.clipGradients(o.getDouble("grad_clip"));
-            // A NaN can reach the gradients before the loss; either way the update must not happen.
-            if (!Double.isFinite(loss) || !Double.isFinite(objectiveValue) || !Double.isFinite(norm)) {
-                throw new TrainingDivergedException("train: loss or gradient became non-finite at step " + (step + 1)
-                        + " (loss " + loss + ", gradient norm " + norm + "); stopped. The last good checkpoint (step "
-                        + lastGood + ") is kept at " + checkpointFile);
-            }
-            double lr = schedule.at(step);
-            optimiser.update(params.values(), params.gradients(), lr);
-            params.store();
+                if (accumulate > 1) {
+                    params.gradients().divi(accumulate);
+                }
+                loss = lossSum / accumulate;
+                double objectiveValue = objectiveSum / accumulate;
+                double norm = params.clipGradients(o.getDouble("grad_clip"));
+                // A NaN can reach the gradients before the loss; either way the update must not happen.
+                if (!Double.isFinite(loss) || !Double.isFinite(objectiveValue) || !Double.isFinite(norm)) {
+                    throw new TrainingDivergedException("train: loss or gradient became non-finite at step " + (step + 1)
+                            + " (loss " + loss + ", gradient norm " + norm + "); stopped. The last good checkpoint (step "
+                            + lastGood + ") is kept at " + checkpointFile);
+                }
+                double lr = schedule.at(step);
+                optimiser.update(params.values(), params.gradients(), lr);
+                params.store();
 
-            int done = step + 1;
-            if (done % o.getInt("log_every") == 0 || done == steps) {
-                double seconds = (System.nanoTime() - began) / 1e9;
-                double tokensPerSecond = tokensPerStep * (done - start) / seconds;
-                Map<String, Object> progress = new LinkedHashMap<>();
-                progress.put("stage", name());
-                progress.put("step", done);
-                progress.put("steps", steps);
-                progress.put("loss", loss);
-                if (!objective.equals(taskLoss)) {
-                    progress.put("objective", objectiveValue);
+                int done = step + 1;
+                if (done % o.getInt("log_every") == 0 || done == steps) {
+                    double seconds = (System.nanoTime() - began) / 1e9;
+                    double tokensPerSecond = tokensPerStep * (done - start) / seconds;
+                    Map<String, Object> progress = new LinkedHashMap<>();
+                    progress.put("stage", name());
+                    progress.put("step", done);
+                    progress.put("steps", steps);
+                    progress.put("loss", loss);
+                    if (!objective.equals(taskLoss)) {
+                        progress.put("objective", objectiveValue);
+                    }
+                    progress.put("lr", lr);
+                    progress.put("grad_norm", norm);
+                    progress.put("tokens_per_s", tokensPerSecond);
+                    progress.put("eta_s", (steps - done) * seconds / (done - start));
+                    run.events().emit("progress", progress);
+                    run.report().row(Sections.TRAINING_CURVE, Map.of("step", done, "loss", loss, "lr", lr));
                 }
-                progress.put("lr", lr);
-                progress.put("grad_norm", norm);
-                progress.put("tokens_per_s", tokensPerSecond);
-                progress.put("eta_s", (steps - done) * seconds / (done - start));
-                run.events().emit("progress", progress);
-                run.report().row(Sections.TRAINING_CURVE, Map.of("step", done, "loss", loss, "lr", lr));
+                int metricsEvery = o.getInt("metrics_every");
+                if (metricsEvery > 0 && (done % metricsEvery == 0 || done == steps)) {
+                    probe.measure(model, done);
+                }
+                // Last, so the checkpoint holds this step's report rows too.
+                if (done % o.getInt("checkpoint_every") == 0 || done == steps) {
+                    save(run, checkpointFile, done, loss, params, optimiser);
+                    lastGood = done;
+                }
             }
-            int metricsEvery = o.getInt("metrics_every");
-            if (metricsEvery > 0 && (done % metricsEvery == 0 || done == steps)) {
-                probe.measure(model, done);
-            }
-            // Last, so the checkpoint holds this step's report rows too.
-            if (done % o.getInt("checkpoint_every") == 0 || done == steps) {
-                save(run, checkpointFile, done, loss, params, optimiser);
-                lastGood = done;
-            }
+        } finally {
+            stepArrays.close();
         }
         run.keepWeights(model);
         double seconds = (System.nanoTime() - began) / 1e9;
