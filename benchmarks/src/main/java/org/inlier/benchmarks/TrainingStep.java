@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.inlier.api.model.ModelGraph;
 import org.inlier.api.model.ModelSpec;
+import org.inlier.api.model.StepArrayPool;
 import org.inlier.api.plugin.Options;
 import org.inlier.api.quant.Granularity;
 import org.inlier.api.quant.Range;
@@ -50,6 +51,7 @@ public final class TrainingStep {
     private final ParameterBuffer params;
     private final AdamW optimiser;
     private final Set<String> forwardOps;
+    private final StepArrayPool stepArrays = new StepArrayPool();
 
     /**
      * A training step of {@code sd}, minimising {@code loss} over every variable of the graph, on
@@ -127,8 +129,12 @@ public final class TrainingStep {
         return sd.output(feeds, loss).get(loss).getDouble(0);
     }
 
-    /** Forward and backward exactly as TrainStage calls them; returns the gradients by parameter. */
+    /**
+     * Forward and backward exactly as TrainStage calls them; returns the gradients by parameter,
+     * valid until the next call (the step's arrays are handed on, as in TrainStage).
+     */
     public Map<String, INDArray> forwardBackward(Map<String, INDArray> feeds) {
+        stepArrays.nextStep(sd);
         OutAndGrad result = sd.calculateGradientsAndOutputs(feeds, List.of(loss), params.parameters().keySet());
         result.getOutputs().get(loss).getDouble(0); // TrainStage reads the loss every step
         return result.getGradients();

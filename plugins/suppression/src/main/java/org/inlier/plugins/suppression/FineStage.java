@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.inlier.api.model.StepArrayPool;
 import org.inlier.api.quant.QuantParams;
 import org.inlier.api.quant.QuantScheme;
 import org.inlier.api.quant.Range;
@@ -127,25 +128,31 @@ record FineStage(int epochs, double lr) {
         graph.sd().convertToVariables(names.stream().map(graph.sd()::getVariable).toList());
         List<Map<String, Object>> losses = new ArrayList<>();
         int step = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            long epochStart = System.nanoTime();
-            double sum = 0;
-            for (Map<String, INDArray> batch : graph.feeds()) {
-                OutAndGrad result = graph.sd().calculateGradientsAndOutputs(batch, List.of(graph.loss()), names);
-                step++;
-                double loss = result.getOutputs().get(graph.loss()).getDouble(0);
-                sum += loss;
-                losses.add(Map.of("epoch", epoch, "step", step, "loss", loss));
-                for (Parameter parameter : parameters.values()) {
-                    INDArray gradient = result.getGradients().get(parameter.name());
-                    if (gradient != null) {
-                        update(parameter, gradient.getDouble(0), step);
-                        graph.sd().getVariable(parameter.name()).getArr().assign(parameter.value);
+        StepArrayPool stepArrays = new StepArrayPool();
+        try {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                long epochStart = System.nanoTime();
+                double sum = 0;
+                for (Map<String, INDArray> batch : graph.feeds()) {
+                    stepArrays.nextStep(graph.sd()); // the previous batch's loss and gradients are read by now
+                    OutAndGrad result = graph.sd().calculateGradientsAndOutputs(batch, List.of(graph.loss()), names);
+                    step++;
+                    double loss = result.getOutputs().get(graph.loss()).getDouble(0);
+                    sum += loss;
+                    losses.add(Map.of("epoch", epoch, "step", step, "loss", loss));
+                    for (Parameter parameter : parameters.values()) {
+                        INDArray gradient = result.getGradients().get(parameter.name());
+                        if (gradient != null) {
+                            update(parameter, gradient.getDouble(0), step);
+                            graph.sd().getVariable(parameter.name()).getArr().assign(parameter.value);
+                        }
                     }
                 }
+                context.log(String.format(Locale.ROOT, "fine stage epoch %d of %d: mean loss %.3e, %.1f s", epoch, epochs,
+                        sum / graph.feeds().size(), TokenWiseClipping.seconds(epochStart)));
             }
-            context.log(String.format(Locale.ROOT, "fine stage epoch %d of %d: mean loss %.3e, %.1f s", epoch, epochs,
-                    sum / graph.feeds().size(), TokenWiseClipping.seconds(epochStart)));
+        } finally {
+            stepArrays.close();
         }
 
         Map<String, Range> ranges = new LinkedHashMap<>();

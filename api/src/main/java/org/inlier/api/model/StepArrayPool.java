@@ -1,4 +1,4 @@
-package org.inlier.runtime.train;
+package org.inlier.api.model;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
