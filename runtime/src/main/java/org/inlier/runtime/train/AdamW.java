@@ -22,6 +22,7 @@ public final class AdamW {
     private final INDArray decayMask;
     private final INDArray m;
     private final INDArray v;
+    private final INDArray scratch;
     private int step;
 
     /**
@@ -29,7 +30,8 @@ public final class AdamW {
      * @param beta2       second-moment decay
      * @param epsilon     added to the root of the second moment
      * @param weightDecay decoupled decay λ
-     * @param decayMask   1 for the elements that decay, 0 for the others; its length is the number of parameters
+     * @param decayMask   1 for the elements that decay, 0 for the others; its length is the number of
+     *                    parameters, and its data type that of the parameters and gradients
      */
     public AdamW(double beta1, double beta2, double epsilon, double weightDecay, INDArray decayMask) {
         this.beta1 = beta1;
@@ -39,20 +41,27 @@ public final class AdamW {
         this.decayMask = decayMask;
         this.m = Nd4j.zerosLike(decayMask);
         this.v = Nd4j.zerosLike(decayMask);
+        this.scratch = Nd4j.zerosLike(decayMask);
     }
 
     /** Applies one update with learning rate {@code lr} to the flat {@code params} given their flat {@code grads}. */
     public void update(INDArray params, INDArray grads, double lr) {
+        if (params.dataType() != scratch.dataType() || grads.dataType() != scratch.dataType()) {
+            throw new IllegalArgumentException("AdamW: parameters (" + params.dataType() + ") and gradients (" + grads.dataType()
+                    + ") must have the decay mask's data type, " + scratch.dataType());
+        }
         step++;
         double correction1 = 1 - Math.pow(beta1, step);
         double correction2 = 1 - Math.pow(beta2, step);
-        m.muli(beta1).addi(grads.mul(1 - beta1));
-        v.muli(beta2).addi(grads.mul(grads).muli(1 - beta2));
+        // Every intermediate goes through one scratch buffer: a fresh temporary of the size of all
+        // parameters would be allocated and zero-filled by libnd4j on each of six calls per step.
+        m.muli(beta1).addi(grads.mul(1 - beta1, scratch));
+        v.muli(beta2).addi(grads.mul(grads, scratch).muli(1 - beta2));
         if (weightDecay > 0) {
-            params.subi(params.mul(decayMask).muli(lr * weightDecay));
+            params.subi(params.mul(decayMask, scratch).muli(lr * weightDecay));
         }
-        INDArray denominator = Transforms.sqrt(v.div(correction2), false).addi(epsilon);
-        params.subi(m.div(denominator).muli(lr / correction1));
+        INDArray denominator = Transforms.sqrt(v.div(correction2, scratch), false).addi(epsilon);
+        params.subi(m.div(denominator, scratch).muli(lr / correction1));
     }
 
     /** The number of updates applied, for checkpoints. */
