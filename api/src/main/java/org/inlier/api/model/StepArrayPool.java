@@ -29,7 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Contract: the arrays a step returns (its outputs and gradients) are valid only until the next
  * {@link #nextStep}; the caller copies what it keeps. Reused arrays are zeroed, as libnd4j zeroes a
  * fresh one, so a step computes exactly what it computes without the pool. {@link #close} gives the
- * session its own manager back and frees the arrays.
+ * session its own manager back and frees the arrays. Arrays of a shape that no later step asks for
+ * stay until then: steps of a few batch shapes (a shorter last batch) keep one set of arrays each.
  */
 public final class StepArrayPool extends AbstractMemoryMgr {
 
