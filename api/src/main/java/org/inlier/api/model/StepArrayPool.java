@@ -54,11 +54,11 @@ public final class StepArrayPool extends AbstractMemoryMgr {
         inUse.clear();
         SameDiff gradients = sd.getFunction(GRAD_FUNCTION);
         if (gradients != null) {
-            InferenceSession session = gradients.getSessions().get(Thread.currentThread().getId());
-            if (session != null && session.getMmgr() != this) {
-                this.session = session;
-                this.replaced = session.getMmgr();
-                session.setMmgr(this);
+            InferenceSession current = gradients.getSessions().get(Thread.currentThread().getId());
+            if (current != null && current.getMmgr() != this) {
+                session = current;
+                replaced = current.getMmgr();
+                current.setMmgr(this);
             }
         }
     }
@@ -86,13 +86,13 @@ public final class StepArrayPool extends AbstractMemoryMgr {
         if (session != null && session.getMmgr() == this) {
             session.setMmgr(replaced);
         }
-        free.values().forEach(StepArrayPool::free);
+        free.values().forEach(StepArrayPool::closeAll);
         free.clear();
-        free(inUse);
+        closeAll(inUse);
         inUse.clear();
     }
 
-    private static void free(Iterable<INDArray> arrays) {
+    private static void closeAll(Iterable<INDArray> arrays) {
         for (INDArray array : arrays) {
             if (array.closeable()) {
                 array.close();

@@ -151,8 +151,7 @@ public final class TrainStage implements Stage {
         long began = System.nanoTime();
         double loss = Double.NaN;
         int lastGood = start;
-        StepArrayPool stepArrays = new StepArrayPool();
-        try {
+        try (StepArrayPool stepArrays = new StepArrayPool()) {
             for (int step = start; step < steps; step++) {
                 if (run.isCancelled()) {
                     run.events().log("train: cancelled at step " + step + "; last checkpoint at step " + lastGood);
@@ -223,8 +222,6 @@ public final class TrainStage implements Stage {
                     lastGood = done;
                 }
             }
-        } finally {
-            stepArrays.close();
         }
         run.keepWeights(model);
         double seconds = (System.nanoTime() - began) / 1e9;

@@ -128,8 +128,7 @@ record FineStage(int epochs, double lr) {
         graph.sd().convertToVariables(names.stream().map(graph.sd()::getVariable).toList());
         List<Map<String, Object>> losses = new ArrayList<>();
         int step = 0;
-        StepArrayPool stepArrays = new StepArrayPool();
-        try {
+        try (StepArrayPool stepArrays = new StepArrayPool()) {
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 long epochStart = System.nanoTime();
                 double sum = 0;
@@ -151,8 +150,6 @@ record FineStage(int epochs, double lr) {
                 context.log(String.format(Locale.ROOT, "fine stage epoch %d of %d: mean loss %.3e, %.1f s", epoch, epochs,
                         sum / graph.feeds().size(), TokenWiseClipping.seconds(epochStart)));
             }
-        } finally {
-            stepArrays.close();
         }
 
         Map<String, Range> ranges = new LinkedHashMap<>();
